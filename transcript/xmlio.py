@@ -1,0 +1,300 @@
+"""Transcript objects to bytes and back, safely.
+
+Reading untrusted XML goes through one gate, in this order:
+
+1. a size cap, checked before anything is parsed;
+2. lxml with entity resolution, DTD loading and network access off, and `huge_tree` off;
+3. any DOCTYPE rejected outright (no entities, so no entity bombs and no XXE);
+4. the root must be ``Transcript`` in the transcript namespace;
+5. the XSD (``xsd/transcript.xsd``).
+
+Only then does xsdata build the model. xsdata's own lxml handler parses with
+``recover=True`` and clears the tree it walks, so it is handed a tree that the gate has
+already accepted and that nobody needs afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from lxml import etree
+from xsdata.exceptions import ConverterWarning, ParserError
+from xsdata.formats.dataclass.parsers import XmlParser
+from xsdata.formats.dataclass.parsers.config import ParserConfig
+from xsdata.formats.dataclass.parsers.handlers import LxmlEventHandler
+from xsdata.formats.dataclass.serializers import XmlSerializer
+from xsdata.formats.dataclass.serializers.config import SerializerConfig
+
+from .errors import InvalidDocument
+from .generated import Transcript
+from .problems import Problem, Severity
+
+TC_NS = "urn:etda:teda:documentation:Transcript:1"
+DS_NS = "http://www.w3.org/2000/09/xmldsig#"
+TRANSCRIPT_OID = "2.16.764.1.4.1.1.8.1.1"
+TRANSCRIPT_VERSION = "2.0"
+
+#: Largest document read by default. A transcript with 200 courses and a logo is well under
+#: 1 MiB; 16 MiB leaves room for large logos while refusing anything absurd before parsing.
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+
+_ROOT_TAG = f"{{{TC_NS}}}Transcript"
+_NS_MAP = {"tc": TC_NS}
+_local = threading.local()
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def schema_path() -> Path:
+    """Where the transcript XSD is: inside an installed package, or in the source tree."""
+    packaged = resources.files("transcript") / "schema" / "transcript.xsd"
+    if packaged.is_file():
+        return Path(str(packaged))
+    source_tree = Path(__file__).resolve().parent.parent / "xsd" / "transcript.xsd"
+    if source_tree.is_file():
+        return source_tree
+    raise FileNotFoundError("the transcript schema (transcript.xsd) is missing from the install")
+
+
+@cache
+def _schema_bytes() -> bytes:
+    return schema_path().read_bytes()
+
+
+def _schema() -> etree.XMLSchema:
+    # One compiled schema per thread: lxml validators must not be shared between threads.
+    schema = getattr(_local, "schema", None)
+    if schema is None:
+        document = etree.fromstring(_schema_bytes(), _hardened_parser())
+        schema = etree.XMLSchema(document)
+        _local.schema = schema
+    return schema
+
+
+def _hardened_parser() -> etree.XMLParser:
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            collect_ids=False,
+        )
+        _local.parser = parser
+    return parser
+
+
+# ------------------------------------------------------------------------ the gate
+
+
+def _problem(code: str, message: str, line: int | None = None, column: int | None = None) -> Problem:
+    return Problem(code, Severity.ERROR, message, None, line, column)
+
+
+def parse_untrusted(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> etree._ElementTree:
+    """Parse bytes from an untrusted source into an lxml tree, or raise `InvalidDocument`.
+
+    Applies steps 1 to 3 of the gate (size, hardened parser, no DOCTYPE). The tree is
+    well-formed and free of entities; nothing about its content is checked yet.
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"expected the document as bytes, got {type(data).__name__}")
+    size = len(data)
+    if size > max_bytes:
+        raise InvalidDocument(
+            [
+                _problem(
+                    "XML003",
+                    f"the document is {size:,} bytes, more than the limit of {max_bytes:,} bytes; "
+                    "it was not read",
+                )
+            ]
+        )
+    if size == 0:
+        raise InvalidDocument([_problem("XML001", "the document is empty", 1, 1)])
+    try:
+        root = etree.fromstring(bytes(data), _hardened_parser())
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (exc.lineno, None)
+        message = _clean_message(exc.msg or str(exc))
+        raise InvalidDocument(
+            [_problem("XML001", f"not well-formed XML: {message}", line, column)]
+        ) from None
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise InvalidDocument(
+            [
+                _problem(
+                    "XML002",
+                    "the document has a DOCTYPE declaration; transcripts must not carry one "
+                    "(DTDs and entities are refused to prevent entity-expansion and external-entity "
+                    "attacks)",
+                    1,
+                )
+            ]
+        )
+    return tree
+
+
+def check_root(tree: etree._ElementTree) -> list[Problem]:
+    """Step 4: the root must be tc:Transcript."""
+    root = tree.getroot()
+    if root.tag == _ROOT_TAG:
+        return []
+    qname = etree.QName(root)
+    where = f"in namespace {qname.namespace!r}" if qname.namespace else "in no namespace"
+    return [
+        _problem(
+            "XML004",
+            f"the root element is {qname.localname!r} {where}; a transcript's root element is "
+            f"'Transcript' in namespace {TC_NS!r}",
+            root.sourceline,
+        )
+    ]
+
+
+def schema_problems(tree: etree._ElementTree) -> list[Problem]:
+    """Step 5: every XSD violation, located by line and path."""
+    schema = _schema()
+    if schema.validate(tree):
+        return []
+    problems = []
+    for entry in schema.error_log:
+        problems.append(
+            Problem(
+                "XSD001",
+                Severity.ERROR,
+                _clean_message(entry.message),
+                _clean_path(entry.path),
+                entry.line or None,
+                entry.column or None,
+            )
+        )
+    return problems
+
+
+def gate(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> etree._ElementTree:
+    """The whole gate (steps 1-5). Returns the accepted tree or raises `InvalidDocument`."""
+    tree = parse_untrusted(data, max_bytes=max_bytes)
+    problems = check_root(tree) or schema_problems(tree)
+    if problems:
+        raise InvalidDocument(problems)
+    return tree
+
+
+_NS_BRACES = re.compile(r"\{([^}]*)\}")
+_PREFIX = re.compile(r"(?<=/)[A-Za-z_][\w.-]*:")
+
+
+def _clean_message(message: str) -> str:
+    """libxml2 messages name elements as {namespace}Name; the transcript namespace is noise."""
+
+    def shorten(match: re.Match[str]) -> str:
+        return "" if match.group(1) == TC_NS else match.group(0)
+
+    return _NS_BRACES.sub(shorten, message).strip().rstrip(".")
+
+
+def _clean_path(path: str | None) -> str | None:
+    if not path:
+        return None
+    return _PREFIX.sub("", path)
+
+
+# --------------------------------------------------------------------- locations
+
+
+def element_path(element: etree._Element) -> str:
+    """Path of an element in the form used by problems: ``/Transcript/Course[2]/Year``."""
+    parts = []
+    node: etree._Element | None = element
+    while node is not None:
+        name = etree.QName(node).localname
+        parent = node.getparent()
+        if parent is None:
+            parts.append(name)
+        else:
+            same = [sibling for sibling in parent if sibling.tag == node.tag]
+            parts.append(f"{name}[{same.index(node) + 1}]" if len(same) > 1 else name)
+        node = parent
+    return "/" + "/".join(reversed(parts))
+
+
+_SEGMENT = re.compile(r"^([A-Za-z_][\w.-]*)(\[\d+\])?$")
+
+
+def locate(tree: etree._ElementTree, path: str) -> int | None:
+    """Source line of the element at `path` (as produced by `element_path`), if it exists."""
+    steps = []
+    for segment in path.strip("/").split("/"):
+        match = _SEGMENT.match(segment)
+        if not match:
+            return None
+        steps.append(f"tc:{match.group(1)}{match.group(2) or ''}")
+    try:
+        found = tree.xpath("/" + "/".join(steps), namespaces=_NS_MAP)
+    except etree.XPathError:
+        return None
+    if found and isinstance(found[0], etree._Element):
+        return found[0].sourceline
+    return None
+
+
+# -------------------------------------------------------------------- load / dump
+
+
+@cache
+def model_parser() -> XmlParser:
+    """The strict xsdata parser (unknown elements, attributes or values are errors)."""
+    config = ParserConfig(
+        fail_on_unknown_properties=True,
+        fail_on_unknown_attributes=True,
+        fail_on_converter_warnings=True,
+    )
+    return XmlParser(config=config, handler=LxmlEventHandler)
+
+
+@cache
+def _serializer() -> XmlSerializer:
+    config = SerializerConfig(indent="    ", xml_declaration=True, encoding="UTF-8")
+    return XmlSerializer(config=config)
+
+
+def tree_to_model(tree: etree._ElementTree) -> Transcript:
+    """Build the model from a tree that passed the gate. The tree is consumed (cleared)."""
+    try:
+        return model_parser().parse(tree.getroot(), Transcript)
+    except (ParserError, ConverterWarning, ValueError) as exc:
+        raise InvalidDocument([model_problem(exc)]) from None
+
+
+def model_problem(exc: Exception) -> Problem:
+    """A schema-valid document that xsdata still cannot read (should not happen; reported)."""
+    return _problem("XML005", f"the document could not be read into the model: {exc}")
+
+
+def load(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Transcript:
+    """Read transcript XML from untrusted bytes into the generated `Transcript` model.
+
+    Raises `InvalidDocument` (with located problems) when the bytes are unsafe, not
+    well-formed, or not valid against the transcript schema. Business rules (sums, GPA, ID
+    check digits) are not checked here; use `transcript.validate` for those.
+    """
+    return tree_to_model(gate(data, max_bytes=max_bytes))
+
+
+def dump(transcript: Transcript) -> bytes:
+    """Serialise a `Transcript` to UTF-8 XML with the ``tc`` prefix, as the ETDA sample does.
+
+    The output is deterministic: the same object always gives the same bytes. It is not
+    validated here; `transcript.validate` checks the result when that is wanted.
+    """
+    text = _serializer().render(transcript, ns_map=_NS_MAP)
+    return text.encode("utf-8") + b"\n"
