@@ -87,7 +87,9 @@ class GradeScale:
 
     @property
     def max_point(self) -> Decimal:
-        return max((g.point for g in self.grades.values() if g.point is not None), default=Decimal(0))
+        return max(
+            (g.point for g in self.grades.values() if g.point is not None), default=Decimal(0)
+        )
 
     def gpa(self, points: Decimal, credits: Decimal) -> Decimal:
         """Points over credits, rounded the scale's way; 0 when no credit counts."""
@@ -110,7 +112,9 @@ class GradeScale:
         decimals = int(table.get("decimals", 2))
         raw = table.get("grades")
         if not isinstance(raw, Mapping) or not raw:
-            raise ValueError(f"grade scale {name!r}: a [grades] table with at least one symbol is needed")
+            raise ValueError(
+                f"grade scale {name!r}: a [grades] table with at least one symbol is needed"
+            )
         grades = {}
         for symbol, spec in raw.items():
             grades[symbol] = _grade_from_spec(name, symbol, spec)
@@ -121,7 +125,9 @@ def _grade_from_spec(scale: str, symbol: str, spec: Any) -> Grade:
     if isinstance(spec, Mapping):
         unknown = set(spec) - {"credit", "point"}
         if unknown:
-            raise ValueError(f"grade scale {scale!r}: symbol {symbol!r} has unknown keys {sorted(unknown)}")
+            raise ValueError(
+                f"grade scale {scale!r}: symbol {symbol!r} has unknown keys {sorted(unknown)}"
+            )
         point = spec.get("point")
         if point is None:
             return Grade(symbol, None, bool(spec.get("credit", False)))
@@ -138,7 +144,9 @@ def _decimal(scale: str, symbol: str, value: Any) -> Decimal:
         # str() first: a TOML float such as 3.67 must become Decimal("3.67"), not its binary value.
         result = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValueError(f"grade scale {scale!r}: grade point of {symbol!r} is not a number: {value!r}") from None
+        raise ValueError(
+            f"grade scale {scale!r}: grade point of {symbol!r} is not a number: {value!r}"
+        ) from None
     if result < 0 or not result.is_finite():
         raise ValueError(f"grade scale {scale!r}: grade point of {symbol!r} must be 0 or more")
     return result
@@ -162,7 +170,16 @@ def _scale(name: str, graded: Iterable[tuple[str, str]], credit: str, nothing: s
 #: S, P and T earn credit outside the GPA; U, W, I, AU and X earn nothing.
 THAI_8_LEVEL = _scale(
     "thai-8-level",
-    [("A", "4"), ("B+", "3.5"), ("B", "3"), ("C+", "2.5"), ("C", "2"), ("D+", "1.5"), ("D", "1"), ("F", "0")],
+    [
+        ("A", "4"),
+        ("B+", "3.5"),
+        ("B", "3"),
+        ("C+", "2.5"),
+        ("C", "2"),
+        ("D+", "1.5"),
+        ("D", "1"),
+        ("F", "0"),
+    ],
     credit="S P T",
     nothing="U W I AU X",
 )
@@ -196,7 +213,9 @@ def load_scale(source: str | Path) -> GradeScale:
     path = Path(source)
     if not path.is_file():
         names = ", ".join(sorted(BUILTIN_SCALES))
-        raise ValueError(f"no grade scale {str(source)!r}: give a built-in name ({names}) or a TOML file")
+        raise ValueError(
+            f"no grade scale {str(source)!r}: give a built-in name ({names}) or a TOML file"
+        )
     with path.open("rb") as handle:
         try:
             table = tomllib.load(handle)

@@ -24,6 +24,7 @@ Codes XML001-XML005 and XSD001 come from the reading gate (`transcript.xmlio`).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,7 +32,7 @@ from decimal import Decimal
 from xsdata.exceptions import ConverterWarning, ParserError
 
 from .errors import InvalidDocument
-from .generated import Course, SemesterSummary, Text, Transcript
+from .generated import Course, Text, Transcript
 from .grades import GradeScale, Rounding, detect_scale, gpa, load_scale
 from .problems import Problem, Severity, ValidationResult
 from .summary import CourseResult, SemesterKey, Tally, group_by_semester, semester_key
@@ -96,7 +97,10 @@ def _lang(text: Text, edition: str) -> str:
 
 
 def _fmt(value: Decimal | None) -> str:
-    return "none" if value is None else format(value.normalize() if value == value.to_integral() else value, "f")
+    """A number as people write it: 6 rather than 6.0 or 6E+0."""
+    if value is None:
+        return "none"
+    return format(value.normalize() if value == value.to_integral() else value, "f")
 
 
 def _when(value: object) -> dt.datetime | None:
@@ -234,7 +238,7 @@ def rule_dates(ctx: RuleContext) -> Iterator[Problem]:
                 path,
             )
     present = [(name, path, _when(value)) for name, path, value in chain if value is not None]
-    for (before, _, first), (after, path, second) in zip(present, present[1:]):
+    for (before, _, first), (after, path, second) in itertools.pairwise(present):
         assert first is not None and second is not None
         strict = before == "BirthDate"
         if first > second or (strict and first == second):
@@ -271,7 +275,8 @@ def rule_status(ctx: RuleContext) -> Iterator[Problem]:
 def rule_era(ctx: RuleContext) -> Iterator[Problem]:
     t = ctx.transcript
     years: list[tuple[int, str]] = [
-        (c.year, _at("/Transcript", "Course", t.course, i) + "/Year") for i, c in enumerate(t.course)
+        (c.year, _at("/Transcript", "Course", t.course, i) + "/Year")
+        for i, c in enumerate(t.course)
     ]
     if t.academic_summary:
         lines = t.academic_summary.semester_summary
@@ -424,7 +429,9 @@ def _stated_result(course: Course, scale: GradeScale) -> CourseResult:
     if point is None:
         return CourseResult(credit, earned, Decimal(0), None, Decimal(0))
     points = course.course_point_earned
-    return CourseResult(credit, earned, credit, point, points if points is not None else credit * point)
+    return CourseResult(
+        credit, earned, credit, point, points if points is not None else credit * point
+    )
 
 
 _SEMESTER_FIELDS = (
@@ -476,7 +483,9 @@ def rule_summary(ctx: RuleContext) -> Iterator[Problem]:
             tally.add(_stated_result(t.course[i], ctx.scale))
         per_semester[key] = tally
         running.merge(tally)
-        cumulative[key] = Tally(running.credit_value, running.credit_earned, running.credit_calculated, running.points)
+        cumulative[key] = Tally(
+            running.credit_value, running.credit_earned, running.credit_calculated, running.points
+        )
 
     lines = summary.semester_summary
     seen: set[SemesterKey] = set()
@@ -597,7 +606,9 @@ def _context(
     if isinstance(scale, str):
         scale = load_scale(scale)
     if scale is None:
-        scale = detect_scale((c.course_academic_grade_text, c.course_academic_grade) for c in transcript.course)
+        scale = detect_scale(
+            (c.course_academic_grade_text, c.course_academic_grade) for c in transcript.course
+        )
     if rounding is not None:
         roundings: tuple[Rounding, ...] = (Rounding(rounding),)
     elif declared:
@@ -652,4 +663,6 @@ def validate(
     except (ParserError, ConverterWarning, ValueError) as exc:
         return ValidationResult.of([model_problem(exc)])
     problems = check(model, scale=scale, rounding=rounding)
-    return ValidationResult.of(p.located(line=locate(tree, p.path)) if p.path else p for p in problems)
+    return ValidationResult.of(
+        p.located(line=locate(tree, p.path)) if p.path else p for p in problems
+    )

@@ -94,7 +94,9 @@ def _hardened_parser() -> etree.XMLParser:
 # ------------------------------------------------------------------------ the gate
 
 
-def _problem(code: str, message: str, line: int | None = None, column: int | None = None) -> Problem:
+def _problem(
+    code: str, message: str, line: int | None = None, column: int | None = None
+) -> Problem:
     return Problem(code, Severity.ERROR, message, None, line, column)
 
 
@@ -134,8 +136,8 @@ def parse_untrusted(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> etre
                 _problem(
                     "XML002",
                     "the document has a DOCTYPE declaration; transcripts must not carry one "
-                    "(DTDs and entities are refused to prevent entity-expansion and external-entity "
-                    "attacks)",
+                    "(DTDs and entities are refused to prevent entity-expansion and "
+                    "external-entity attacks)",
                     1,
                 )
             ]

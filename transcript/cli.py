@@ -1,0 +1,175 @@
+"""The ``transcript`` command: a thin face over the Python API.
+
+Exit codes, for every sub-command: 0 success; 1 the input has problems (invalid document,
+failed check); 2 the command could not do its work (unreadable file, bad usage).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .grades import GradeScale, Rounding, load_scale
+from .problems import Problem, Severity, ValidationResult
+from .rules import validate
+from .xmlio import MAX_DOCUMENT_BYTES
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    name="transcript",
+    help="Signed digital academic transcripts (ETDA ขมธอ. 25-2563 v2.0).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class RoundingChoice(str, Enum):
+    truncate = "truncate"
+    half_up = "half-up"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"transcript {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Signed digital academic transcripts (ETDA ขมธอ. 25-2563 v2.0)."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"transcript: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def read_input(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> bytes | Problem:
+    """The file's bytes, or a located problem for a file too large to read.
+
+    Raises OSError for files that cannot be read at all (missing, a folder, no permission).
+    """
+    size = path.stat().st_size
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a file")
+    if size > max_bytes:
+        return Problem(
+            "XML003",
+            Severity.ERROR,
+            f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; "
+            "it was not read",
+        )
+    return path.read_bytes()
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Transcript XML files to check.", metavar="FILE", show_default=False),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON report for machines.")
+    ] = False,
+    scale: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Grade scale: thai-8-level, thai-plus-minus or a TOML file. "
+            "Default: the built-in scale that fits the grades.",
+            show_default=False,
+        ),
+    ] = None,
+    rounding: Annotated[
+        Optional[RoundingChoice],  # noqa: UP045
+        typer.Option(
+            help="GPA rounding to accept. Default: the scale's, or either when no scale is given.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check transcript XML against the schema and the business rules.
+
+    Prints each problem as FILE:LINE: CODE severity: message.
+
+    Exit code 0 when no file has errors, 1 when any has, 2 when a file cannot be read.
+    """
+    grade_scale: GradeScale | None = None
+    if scale is not None:
+        try:
+            grade_scale = load_scale(scale)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+    chosen = Rounding(rounding.value) if rounding else None
+
+    reports: list[dict[str, object]] = []
+    unreadable = invalid = 0
+    errors = warnings = 0
+    for path in files:
+        name = str(path)
+        try:
+            data = read_input(path)
+        except OSError as exc:
+            unreadable += 1
+            reason = exc.strerror or str(exc)
+            typer.echo(f"{name}: cannot read: {reason}", err=True)
+            reports.append({"file": name, "readable": False, "error": reason})
+            continue
+        if isinstance(data, Problem):
+            result = ValidationResult.of([data])
+        else:
+            result = validate(data, scale=grade_scale, rounding=chosen)
+        invalid += not result.ok
+        errors += len(result.errors)
+        warnings += len(result.warnings)
+        if as_json:
+            reports.append({"file": name, "readable": True, **result.to_dict()})
+        elif result.problems:
+            typer.echo(result.format(name))
+
+    readable = len(files) - unreadable
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"valid": invalid == 0 and unreadable == 0, "files": reports},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        verdict = (
+            f"{len(files)} file{'s' if len(files) != 1 else ''} checked: "
+            f"{readable - invalid} valid, {invalid} invalid"
+        )
+        if unreadable:
+            verdict += f", {unreadable} unreadable"
+        typer.echo(f"{verdict} ({errors} errors, {warnings} warnings)", err=True)
+    if unreadable:
+        raise typer.Exit(EXIT_USAGE)
+    if invalid:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def main() -> None:
+    """Entry point of the ``transcript`` script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("transcript: interrupted", err=True)
+        sys.exit(130)
