@@ -121,6 +121,10 @@ def parse_untrusted(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> etre
         )
     if size == 0:
         raise InvalidDocument([_problem("XML001", "the document is empty", 1, 1)])
+    # Refuse a DOCTYPE before libxml2 reads its declarations; the check after parsing below
+    # still catches one in an encoding this prolog scan does not read (UTF-16).
+    if _PROLOG_DOCTYPE.match(data):
+        raise InvalidDocument([_doctype_problem()])
     try:
         root = etree.fromstring(bytes(data), _hardened_parser())
     except etree.XMLSyntaxError as exc:
@@ -131,18 +135,25 @@ def parse_untrusted(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> etre
         ) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise InvalidDocument(
-            [
-                _problem(
-                    "XML002",
-                    "the document has a DOCTYPE declaration; transcripts must not carry one "
-                    "(DTDs and entities are refused to prevent entity-expansion and "
-                    "external-entity attacks)",
-                    1,
-                )
-            ]
-        )
+        raise InvalidDocument([_doctype_problem()])
     return tree
+
+
+# The prolog of an ASCII-compatible document: optional BOM, XML declaration, comments,
+# processing instructions and blanks, then a DOCTYPE. Anchored, so content never matches.
+_PROLOG_DOCTYPE = re.compile(
+    rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE", re.DOTALL
+)
+
+
+def _doctype_problem() -> Problem:
+    return _problem(
+        "XML002",
+        "the document has a DOCTYPE declaration; transcripts must not carry one "
+        "(DTDs and entities are refused to prevent entity-expansion and "
+        "external-entity attacks)",
+        1,
+    )
 
 
 def check_root(tree: etree._ElementTree) -> list[Problem]:
@@ -299,4 +310,4 @@ def dump(transcript: Transcript) -> bytes:
     validated here; `transcript.validate` checks the result when that is wanted.
     """
     text = _serializer().render(transcript, ns_map=_NS_MAP)
-    return text.encode("utf-8") + b"\n"
+    return text.encode("utf-8")
