@@ -1,0 +1,1 @@
+"""Input adapters: registrar exports (CSV with mapping profiles) into transcripts."""
