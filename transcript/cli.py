@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -163,6 +164,79 @@ def validate_command(
     if unreadable:
         raise typer.Exit(EXIT_USAGE)
     if invalid:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command("convert")
+def convert_command(
+    export_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder of the registrar export.", metavar="EXPORT_DIR", show_default=False
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the transcripts (created if missing).")
+    ],
+    profile: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            help="Mapping profile: canonical, sql-flat or a TOML file.", show_default=False
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Write nothing at all if any student has any problem.")
+    ] = False,
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, help="Worker processes. Default: all cores.", show_default=False),
+    ] = None,
+    issued: Annotated[
+        Optional[datetime],  # noqa: UP045
+        typer.Option(
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
+            help="Issue date and time stamped on every transcript. Default: now (Bangkok time).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON report for machines.")
+    ] = False,
+) -> None:
+    """Convert a registrar export (CSV) into one transcript XML file per student.
+
+    Each problem is printed as FILE:LINE:COLUMN: CODE severity: message. A student with an
+    error gets no file; every other student is converted.
+
+    Exit code 0 when every student was written, 1 when any was skipped (or --strict stopped
+    the run), 2 when the export, profile or output folder cannot be used.
+    """
+    from converters import ConversionError, convert_export
+
+    try:
+        report = convert_export(
+            export_dir, out, profile=profile, strict=strict, jobs=jobs, issued=issued
+        )
+    except ConversionError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(report.to_json(indent=2))
+    else:
+        for problem in report.all_problems:
+            typer.echo(problem.format())
+        total = len(report.students)
+        errors = sum(p.is_error for p in report.all_problems)
+        warnings = len(report.all_problems) - errors
+        if report.strict_stopped:
+            verdict = f"{total} students: nothing written (--strict: there were problems)"
+        else:
+            verdict = (
+                f"{total} students: {report.written} written to {out}, {report.skipped} skipped"
+            )
+        typer.echo(
+            f"{verdict}; {errors} errors, {warnings} warnings; {report.seconds:.1f} s", err=True
+        )
+    if not report.ok:
         raise typer.Exit(EXIT_PROBLEMS)
 
 

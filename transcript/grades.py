@@ -47,7 +47,7 @@ class Rounding(str, Enum):
         return value.quantize(quantum, rounding=mode)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Grade:
     """One grade symbol. `point` is None for symbols outside the GPA (S, U, W, ...)."""
 
@@ -63,7 +63,7 @@ class Grade:
         return credit if self.earns_credit else Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class GradeScale:
     """A named set of grade symbols with the rounding its GPA uses."""
 

@@ -20,13 +20,14 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with a document, located as precisely as the input allows.
 
     `code` is stable across releases (scripts may filter on it); `path` is an XPath-like
     location such as ``/Transcript/Course[3]/CoursePointEarned`` (an index appears only for
-    repeated elements); `line` and `column` are 1-based positions in the input.
+    repeated elements); `line` and `column` are 1-based positions in the input; `file` names
+    the input when the problem belongs to one of several (a registrar export's CSV files).
     """
 
     code: str
@@ -35,6 +36,7 @@ class Problem:
     path: str | None = None
     line: int | None = None
     column: int | None = None
+    file: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -49,6 +51,7 @@ class Problem:
             self.path,
             self.line if self.line is not None else line,
             self.column if self.column is not None else column,
+            self.file,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,13 +62,16 @@ class Problem:
             "path": self.path,
             "line": self.line,
             "column": self.column,
+            "file": self.file,
         }
 
     def format(self, source: str | None = None) -> str:
-        """``SOURCE:LINE: CODE severity: message (at PATH)``, the usual compiler shape."""
-        where = source or "<document>"
+        """``SOURCE:LINE[:COLUMN]: CODE severity: message (at PATH)``, the compiler shape."""
+        where = self.file or source or "<document>"
         if self.line is not None:
             where = f"{where}:{self.line}"
+            if self.column is not None and self.file is not None:
+                where = f"{where}:{self.column}"
         text = f"{where}: {self.code} {self.severity.value}: {self.message}"
         if self.path:
             text += f" (at {self.path})"
@@ -75,7 +81,7 @@ class Problem:
         return self.format()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ValidationResult:
     """Every problem found in one document; valid when there is no error."""
 

@@ -59,7 +59,7 @@ BUDDHIST_ERA_FROM = 2400  # a year at or above this is read as Buddhist era
 BANGKOK = dt.timezone(dt.timedelta(hours=7))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RuleContext:
     """What the rules need besides the transcript: the scale and the roundings accepted."""
 

@@ -29,7 +29,7 @@ def semester_key(item: Course | SemesterSummary) -> SemesterKey:
     return (item.year, name)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CourseResult:
     """What one course attempt contributes to the sums."""
 

@@ -1,0 +1,209 @@
+"""Typed values from export text, each failure a located problem.
+
+A `Cell` is one field of one row: the text, the file, the line and the column. The parse
+functions return the value, or None after recording a problem that names the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from transcript.problems import Problem, Severity
+from transcript.rules import nidn_check_digit
+
+BE_OFFSET = 543
+BE_FROM = 2400  # a year at or above this is Buddhist era
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    file: str
+    line: int
+    column: int | None
+    name: str  # the export's column header, for messages
+
+
+@dataclass
+class Problems:
+    """Problems found while reading one student's rows."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, cell: Cell, code: str, message: str) -> None:
+        self.items.append(
+            Problem(code, Severity.ERROR, message, None, cell.line, cell.column, cell.file)
+        )
+
+    def warning(self, cell: Cell, code: str, message: str) -> None:
+        self.items.append(
+            Problem(code, Severity.WARNING, message, None, cell.line, cell.column, cell.file)
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.items)
+
+
+def ascii_digits(text: str) -> str:
+    """Thai digits (๒๕๖๖) to ASCII (2566); registrars' exports contain both."""
+    return text.translate(_THAI_DIGITS)
+
+
+def required(cell: Cell, problems: Problems) -> str | None:
+    if cell.text:
+        return cell.text
+    problems.error(cell, "CSV011", f"{cell.name} is empty; it is required")
+    return None
+
+
+def decimal(cell: Cell, problems: Problems, what: str = "a number") -> Decimal | None:
+    text = ascii_digits(cell.text).replace(",", "") if cell.text else ""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0:
+        problems.error(cell, "CSV012", f"{cell.name} {cell.text!r} is not {what} (e.g. 3 or 1.5)")
+        return None
+    return value
+
+
+def era_of(year: int, declared: str) -> str:
+    return ("BE" if year >= BE_FROM else "CE") if declared == "auto" else declared
+
+
+@dataclass
+class EraTracker:
+    """Keeps one era per student when the profile says ``auto``."""
+
+    first: str | None = None
+    first_cell: Cell | None = None
+
+    def check(self, year: int, cell: Cell, declared: str, problems: Problems, kind: str) -> None:
+        actual = "BE" if year >= BE_FROM else "CE"
+        if declared != "auto":
+            if actual != declared:
+                problems.error(
+                    cell,
+                    "CSV014",
+                    f"{cell.name} {cell.text!r} looks like a {_era_word(actual)} year but the "
+                    f"profile says {kind} are in the {_era_word(declared)}; BE and CE are mixed",
+                )
+            return
+        if self.first is None:
+            self.first, self.first_cell = actual, cell
+        elif actual != self.first:
+            origin = self.first_cell
+            assert origin is not None
+            problems.error(
+                cell,
+                "CSV014",
+                f"{cell.name} {cell.text!r} is a {_era_word(actual)} year, but line {origin.line} "
+                f"of {origin.file} has a {_era_word(self.first)} year ({origin.text!r}); BE and CE "
+                "are mixed",
+            )
+
+
+def _era_word(era: str) -> str:
+    return "Buddhist-era (BE)" if era == "BE" else "common-era (CE)"
+
+
+def academic_year(
+    cell: Cell, declared: str, output: str, tracker: EraTracker, problems: Problems
+) -> int | None:
+    text = ascii_digits(cell.text)
+    if not re.fullmatch(r"\d{4}", text):
+        problems.error(
+            cell, "CSV012", f"{cell.name} {cell.text!r} is not a four-digit academic year"
+        )
+        return None
+    year = int(text)
+    before = len(problems.items)
+    tracker.check(year, cell, declared, problems, "academic years")
+    if len(problems.items) > before:
+        return None
+    ce = year - BE_OFFSET if era_of(year, declared) == "BE" else year
+    if not 1900 <= ce <= 2257:
+        problems.error(
+            cell, "CSV012", f"{cell.name} {cell.text!r} is not a plausible academic year"
+        )
+        return None
+    return ce + BE_OFFSET if output == "BE" else ce
+
+
+_FORMAT_PARTS = {"%d": r"(?P<d>\d{1,2})", "%m": r"(?P<m>\d{1,2})", "%Y": r"(?P<Y>\d{4})"}
+
+
+def compile_date_format(fmt: str) -> re.Pattern[str]:
+    """A regex for a strftime-like format with %d, %m and %Y (anything else is literal).
+
+    strptime cannot be used: it would reject 29/02/2567, a real date (2024 is a leap year)
+    whose Buddhist-era year 2567 is not.
+    """
+    pattern = ""
+    for token in re.split(r"(%[dmY])", fmt):
+        pattern += _FORMAT_PARTS.get(token, re.escape(token))
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class DateReader:
+    formats: Sequence[str]
+    era: str
+    patterns: tuple[re.Pattern[str], ...] = ()
+
+    @classmethod
+    def of(cls, formats: Sequence[str], era: str) -> DateReader:
+        return cls(tuple(formats), era, tuple(compile_date_format(f) for f in formats))
+
+    def read(self, cell: Cell, tracker: EraTracker, problems: Problems) -> dt.date | None:
+        text = ascii_digits(cell.text)
+        for pattern in self.patterns:
+            match = pattern.fullmatch(text)
+            if match is None:
+                continue
+            year, month, day = int(match["Y"]), int(match["m"]), int(match["d"])
+            before = len(problems.items)
+            tracker.check(year, cell, self.era, problems, "dates")
+            if len(problems.items) > before:
+                return None
+            if era_of(year, self.era) == "BE":
+                year -= BE_OFFSET
+            try:
+                return dt.date(year, month, day)
+            except ValueError as exc:
+                problems.error(
+                    cell, "CSV013", f"{cell.name} {cell.text!r} is not a real date ({exc})"
+                )
+                return None
+        expected = " or ".join(
+            f.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy") for f in self.formats
+        )
+        problems.error(
+            cell, "CSV013", f"{cell.name} {cell.text!r} is not a date in the form {expected}"
+        )
+        return None
+
+
+def national_id(cell: Cell, problems: Problems) -> str | None:
+    """A 13-digit Thai national ID; hyphens and spaces as people write them are removed."""
+    digits = ascii_digits(re.sub(r"[\s-]", "", cell.text))
+    if not re.fullmatch(r"\d{13}", digits):
+        problems.error(cell, "CSV017", f"national ID {cell.text!r} does not have 13 digits")
+        return None
+    expected = nidn_check_digit(digits[:12])
+    if int(digits[12]) != expected:
+        problems.error(
+            cell,
+            "CSV017",
+            f"national ID {cell.text!r} fails its check digit "
+            f"(the last digit should be {expected})",
+        )
+        return None
+    return digits
