@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The main job on the bundled example: convert the registrar export, then check every file.
 demo: $(STAMP)
-	$(BIN)/transcript validate examples/transcripts/*.xml
+	$(BIN)/transcript convert examples/registrar --out out/transcripts
+	$(BIN)/transcript validate out/transcripts/*.xml
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -38,6 +40,7 @@ generate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/xmlio.py
+	$(BIN)/python benchmarks/convert.py --students 2000
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

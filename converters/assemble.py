@@ -136,7 +136,7 @@ def build_transcript(
             identifiers.append(Identifier(value=nidn, scheme_id="NIDN"))
     if s.text("passport"):
         identifiers.append(Identifier(value=s.text("passport").replace(" ", ""), scheme_id="CCPT"))
-    if len(identifiers) == 1:
+    if not s.text("national_id") and not s.text("passport"):
         problems.warning(
             s.cell("national_id"),
             "CSV025",

@@ -57,16 +57,19 @@ def detect_encoding(path: Path, declared: str, display: str) -> str:
     cp874_failure = _first_failure(path, _CP874_ONLY, plausible_thai=True)
     if cp874_failure is None:
         return _CP874_ONLY
-    line, column = utf8_failure
+    # Locate the problem where the likelier encoding (the one that read further) breaks.
+    label, (line, column) = max(
+        [("UTF-8", utf8_failure), ("TIS-620/Windows-874", cp874_failure)], key=lambda c: c[1]
+    )
     raise CsvError(
         error(
             display,
             line,
             column,
             "CSV002",
-            "the file's encoding cannot be recognised: it is neither UTF-8 (byte "
-            f"{column} of line {line} is not valid UTF-8) nor TIS-620/Windows-874 Thai "
-            f"(line {cp874_failure[0]}); save it as UTF-8 or set csv.encoding in the profile",
+            f"the file's encoding cannot be recognised: it reads as {label} up to line {line}, "
+            f"where byte {column} is not valid {label} (and the file is not valid in the other "
+            "encoding either); save it as UTF-8 or set csv.encoding in the profile",
         )
     )
 

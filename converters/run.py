@@ -80,7 +80,9 @@ class ConversionReport:
 
     @property
     def all_problems(self) -> list[Problem]:
-        return self.problems + [p for s in self.students for p in s.problems]
+        """Every problem, ordered by file and line as an editor would walk them."""
+        found = self.problems + [p for s in self.students for p in s.problems]
+        return sorted(found, key=lambda p: (p.file or "", p.line or 0, p.column or 0))
 
     @property
     def ok(self) -> bool:

@@ -25,3 +25,16 @@ def example_paths() -> list[Path]:
 @pytest.fixture(scope="session")
 def honours_bytes() -> bytes:
     return (EXAMPLES / "bachelor-honours.xml").read_bytes()
+
+
+def load_script(path: Path, name: str):
+    """Import a script that is not part of a package (the example builders)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module

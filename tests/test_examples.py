@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import transcript
 
-from .conftest import EXAMPLES
-
-
-def _build_module():
-    spec = importlib.util.spec_from_file_location("examples_build", EXAMPLES / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .conftest import EXAMPLES, load_script
 
 
 def test_build_script_reproduces_the_committed_examples() -> None:
-    built = _build_module().build()
+    built = load_script(EXAMPLES / "build.py", "transcripts_build").build()
     assert sorted(built) == sorted(p.name for p in EXAMPLES.glob("*.xml"))
     for name, data in built.items():
         assert (EXAMPLES / name).read_bytes() == data, (
