@@ -94,8 +94,15 @@ class ExportReader:
     # ------------------------------------------------------------------ split
 
     def _split(self) -> Iterator[StudentRows | Rejected]:
+        with tempfile.TemporaryDirectory(prefix="transcript-students-") as scratch:
+            students = _StudentTable(Path(scratch) / "students.sqlite")
+            try:
+                yield from self._split_with(students)
+            finally:
+                students.close()
+
+    def _split_with(self, students: _StudentTable) -> Iterator[StudentRows | Rejected]:
         header = self.student_header
-        students: dict[str, Row] = {}
         duplicates: dict[str, list[int]] = {}
         for row in self.students_csv.data_rows():
             student_id = header.value(row, "student_id")
@@ -114,13 +121,9 @@ class ExportReader:
                     ),
                 )
                 continue
-            if student_id in students or student_id in duplicates:
-                duplicates.setdefault(
-                    student_id, [students.pop(student_id).line] if student_id in students else []
-                )
-                duplicates[student_id].append(row.line)
-                continue
-            students[student_id] = row
+            first_line = students.add(student_id, row)
+            if first_line is not None:
+                duplicates.setdefault(student_id, [first_line]).append(row.line)
         for student_id, lines in duplicates.items():
             yield Rejected(
                 student_id,
@@ -142,7 +145,7 @@ class ExportReader:
         for student_id, rows in _groups(self.enrollments_csv, eh):
             if student_id in duplicates:
                 continue
-            row = students.pop(student_id, None)
+            row = students.take(student_id)
             if row is None:
                 lines = ", ".join(str(r.line) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
                 self.problems.append(
@@ -157,8 +160,9 @@ class ExportReader:
                 )
                 continue
             yield StudentRows(row, header, rows, eh)
-        for row in students.values():  # students with no course yet (newly admitted)
-            yield StudentRows(row, header, (), eh)
+        for row in students.untaken():  # students with no course yet (newly admitted)
+            if header.value(row, "student_id") not in duplicates:
+                yield StudentRows(row, header, (), eh)
 
     # ------------------------------------------------------------------- flat
 
@@ -188,6 +192,46 @@ class ExportReader:
                 yield Rejected(student_id, first.line, tuple(mismatches))
             else:
                 yield StudentRows(first, header, rows, header)
+
+
+class _StudentTable:
+    """Student rows kept on disk, by student number, so memory does not grow with them."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path)
+        self.db.execute(
+            "CREATE TABLE s (id TEXT PRIMARY KEY, line INTEGER, fields TEXT, "
+            "taken INTEGER DEFAULT 0)"
+        )
+
+    def add(self, student_id: str, row: Row) -> int | None:
+        """Store a row; for a number already stored, return that row's line instead."""
+        try:
+            self.db.execute(
+                "INSERT INTO s (id, line, fields) VALUES (?, ?, ?)",
+                (student_id, row.line, json.dumps(row.fields, ensure_ascii=False)),
+            )
+            return None
+        except sqlite3.IntegrityError:
+            (line,) = self.db.execute("SELECT line FROM s WHERE id = ?", (student_id,)).fetchone()
+            return int(line)
+
+    def take(self, student_id: str) -> Row | None:
+        found = self.db.execute(
+            "SELECT line, fields FROM s WHERE id = ? AND taken = 0", (student_id,)
+        ).fetchone()
+        if found is None:
+            return None
+        self.db.execute("UPDATE s SET taken = 1 WHERE id = ?", (student_id,))
+        return Row(found[0], tuple(json.loads(found[1])))
+
+    def untaken(self) -> Iterator[Row]:
+        query = "SELECT line, fields FROM s WHERE taken = 0 ORDER BY line"
+        for line, fields in self.db.execute(query).fetchall():
+            yield Row(line, tuple(json.loads(fields)))
+
+    def close(self) -> None:
+        self.db.close()
 
 
 def _groups(source: CsvFile, header: Header) -> Iterator[tuple[str, list[Row]]]:
