@@ -155,9 +155,7 @@ def main() -> None:
         "baseline: bare xsdata from_bytes (no gate)",
         "baseline: bare xsdata, lxml handler (no gate)",
     ):
-        print(
-            f"load / {key.removeprefix('baseline: ')}: {load_ms / results[key]:.2f}x (goal <= 1.5x)"
-        )
+        print(f"load / {key.removeprefix('baseline: ')}: {load_ms / results[key]:.2f}x (goal <= 1.5x)")
     print(f"load: {1000 / load_ms:.0f} documents per second on one core")
 
 

@@ -55,9 +55,7 @@ class Settings:
 
     @classmethod
     def of(cls, institution: Institution, profile: Profile, issued: dt.datetime) -> Settings:
-        return cls(
-            institution, profile, issued, DateReader.of(profile.date_formats, profile.date_era)
-        )
+        return cls(institution, profile, issued, DateReader.of(profile.date_formats, profile.date_era))
 
 
 @dataclass(frozen=True)
@@ -99,9 +97,7 @@ def student_id_of(rows: StudentRows) -> str:
     return rows.student_header.value(rows.student, "student_id")
 
 
-def build_transcript(
-    rows: StudentRows, settings: Settings
-) -> tuple[Transcript | None, list[tc.Problem]]:
+def build_transcript(rows: StudentRows, settings: Settings) -> tuple[Transcript | None, list[tc.Problem]]:
     """The transcript of one student, or None with the problems that prevent it.
 
     Warnings may come back with a transcript; any error means no transcript.
@@ -165,9 +161,7 @@ def build_transcript(
         date_of("admission_date"),
         date_of("graduation_date"),
     )
-    transferred = (
-        decimal(s.cell("credits_transferred"), problems) if s.text("credits_transferred") else None
-    )
+    transferred = decimal(s.cell("credits_transferred"), problems) if s.text("credits_transferred") else None
 
     program = ProgramContext(
         program_id=s.text("program_id") or None,
@@ -228,9 +222,7 @@ def build_transcript(
                 student_id=student_id,
                 issued=issued,
             ),
-            name=[
-                Text(value=t.value, language_id=t.language_id) for t in institution.transcript_name
-            ],
+            name=[Text(value=t.value, language_id=t.language_id) for t in institution.transcript_name],
             type_code=institution.type_code,
             issue_date_time=XmlDateTime.from_datetime(issued),
             language=institution.language,
@@ -276,9 +268,7 @@ def _notes(s: _Reader, problems: Problems) -> list[InformationNote]:
     return notes
 
 
-def _courses(
-    rows: StudentRows, settings: Settings, era: EraTracker, problems: Problems
-) -> list[Course]:
+def _courses(rows: StudentRows, settings: Settings, era: EraTracker, problems: Problems) -> list[Course]:
     profile, institution = settings.profile, settings.institution
     scale = institution.scale
     attempts: list[tuple[tuple[int, int], int, Course]] = []
@@ -353,8 +343,6 @@ def _courses(
             semester_name=institution.semester_texts(semester),
             year=year,
         )
-        attempts.append(
-            ((year, SEMESTER_ORDER[semester]), position, tc.grade_course(course, scale))
-        )
+        attempts.append(((year, SEMESTER_ORDER[semester]), position, tc.grade_course(course, scale)))
     attempts.sort(key=lambda item: (item[0], item[1]))  # study order; file order within a term
     return [course for _, _, course in attempts]

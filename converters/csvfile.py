@@ -90,9 +90,7 @@ def _check_decodes(path: Path, codec: str, display: str, label: str) -> None:
         )
 
 
-def _first_failure(
-    path: Path, codec: str, *, plausible_thai: bool = False
-) -> tuple[int, int] | None:
+def _first_failure(path: Path, codec: str, *, plausible_thai: bool = False) -> tuple[int, int] | None:
     """(line, 1-based byte column) of the first line that does not decode, or None."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):

@@ -200,8 +200,7 @@ class _StudentTable:
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path)
         self.db.execute(
-            "CREATE TABLE s (id TEXT PRIMARY KEY, line INTEGER, fields TEXT, "
-            "taken INTEGER DEFAULT 0)"
+            "CREATE TABLE s (id TEXT PRIMARY KEY, line INTEGER, fields TEXT, taken INTEGER DEFAULT 0)"
         )
 
     def add(self, student_id: str, row: Row) -> int | None:

@@ -148,9 +148,7 @@ def institution_from_mapping(table: Mapping[str, Any], *, base: Path, source: st
             raise fail(f"{where}.{key}", "needs a non-empty string")
         return value.strip()
 
-    def texts(
-        mapping: Mapping[str, Any], key: str, where: str, required: bool = True
-    ) -> list[Text]:
+    def texts(mapping: Mapping[str, Any], key: str, where: str, required: bool = True) -> list[Text]:
         value = mapping.get(key)
         if value is None and not required:
             return []
@@ -225,9 +223,7 @@ def institution_from_mapping(table: Mapping[str, Any], *, base: Path, source: st
     grading = section("grading")
     try:
         if "grades" in grading:
-            scale = GradeScale.from_mapping(
-                grading, default_name=f"{organization.organization_id}-scale"
-            )
+            scale = GradeScale.from_mapping(grading, default_name=f"{organization.organization_id}-scale")
         else:
             scale = load_scale(string(grading, "scale", "grading"))
             if "rounding" in grading:
@@ -253,9 +249,7 @@ def institution_from_mapping(table: Mapping[str, Any], *, base: Path, source: st
     language = string(doc, "language", "transcript", "TH").upper()
     if language not in ("TH", "EN"):
         raise fail("transcript.language", f"must be TH or EN, not {language!r}")
-    id_format = string(
-        doc, "id_format", "transcript", "{organization_id}-{student_id}-{issued:%Y%m%d}"
-    )
+    id_format = string(doc, "id_format", "transcript", "{organization_id}-{student_id}-{issued:%Y%m%d}")
     try:
         id_format.format(organization_id="X", student_id="Y", issued=dt.datetime(2000, 1, 1))
     except (KeyError, ValueError, IndexError) as exc:

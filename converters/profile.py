@@ -157,9 +157,7 @@ def load_profile(source: str | Path | None = None) -> Profile:
         path = Path(source)
     if not path.is_file():
         names = ", ".join(builtin_profiles())
-        raise ProfileError(
-            f"no profile {str(source)!r}: give a built-in name ({names}) or a TOML file"
-        )
+        raise ProfileError(f"no profile {str(source)!r}: give a built-in name ({names}) or a TOML file")
     try:
         with path.open("rb") as handle:
             table = tomllib.load(handle)
@@ -172,9 +170,7 @@ def profile_from_mapping(table: Mapping[str, Any], *, source: str = "<mapping>")
     def fail(key: str, message: str) -> ProfileError:
         return ProfileError(f"{source}: {key}: {message}")
 
-    def text(
-        section: Mapping[str, Any], key: str, default: str, allowed: tuple[str, ...] = ()
-    ) -> str:
+    def text(section: Mapping[str, Any], key: str, default: str, allowed: tuple[str, ...] = ()) -> str:
         value = section.get(key, default)
         if not isinstance(value, str):
             raise fail(key, f"must be a string, not {value!r}")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import transcript as tc
+from transcript.files import prepare_output, write_atomically
 from transcript.problems import Problem
 from transcript.rules import check
 from transcript.xmlio import parse_untrusted, schema_problems
@@ -34,7 +35,6 @@ from .institution import InstitutionError, load_institution
 from .profile import Profile, load_profile
 
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
-_TEMP_PREFIX = ".partial-"
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,7 @@ class ConversionReport:
     @property
     def ok(self) -> bool:
         """Every student written and nothing wrong outside them."""
-        return (
-            not self.strict_stopped
-            and self.skipped == 0
-            and not any(p.is_error for p in self.problems)
-        )
+        return not self.strict_stopped and self.skipped == 0 and not any(p.is_error for p in self.problems)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -149,28 +145,12 @@ def _convert_one(rows: StudentRows) -> StudentOutcome:
     shown = str(job.out_dir / name)
     # The same checks as `transcript validate`: the schema on the bytes written, the rules on
     # the model they were written from (dump and load round-trip exactly).
-    checked = schema_problems(parse_untrusted(data)) + check(
-        document, scale=settings.institution.scale
-    )
+    checked = schema_problems(parse_untrusted(data)) + check(document, scale=settings.institution.scale)
     problems += [dataclasses.replace(p, file=shown) for p in checked]
     if any(p.is_error for p in problems):
         return StudentOutcome(student_id, rows.student.line, None, tuple(problems))
     write_atomically(job.target_dir / name, data)
     return StudentOutcome(student_id, rows.student.line, shown, tuple(problems))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary name in the same folder, flush it to disk, then rename."""
-    handle, temporary = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------------- the run
@@ -247,13 +227,9 @@ def convert_export(
 
 def _prepare_output(out_dir: Path) -> None:
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(prefix=_TEMP_PREFIX, dir=out_dir):
-            pass
+        prepare_output(out_dir)
     except OSError as exc:
         raise ConversionError(f"{out_dir}: cannot write there ({exc.strerror or exc})") from None
-    for stale in out_dir.glob(f"{_TEMP_PREFIX}*"):  # left by a run that was killed mid-write
-        stale.unlink(missing_ok=True)
 
 
 def _run(reader: ExportReader, job: _Job, jobs: int | None) -> Iterator[StudentOutcome]:
@@ -265,9 +241,7 @@ def _run(reader: ExportReader, job: _Job, jobs: int | None) -> Iterator[StudentO
             yield _rejected(item) if isinstance(item, Rejected) else _convert_one(item)
         return
     window = workers * 8  # bounded: the export is streamed, never queued whole
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(job,)
-    ) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(job,)) as pool:
         pending: set[Future[StudentOutcome]] = set()
         try:
             for item in items:
@@ -308,9 +282,7 @@ def iter_transcripts(
         institution = load_institution(export_dir / loaded.institution_file)
     except (ValueError, OSError, InstitutionError) as exc:
         raise ConversionError(str(exc)) from None
-    settings = Settings.of(
-        institution, loaded, (issued or dt.datetime.now(BANGKOK)).replace(microsecond=0)
-    )
+    settings = Settings.of(institution, loaded, (issued or dt.datetime.now(BANGKOK)).replace(microsecond=0))
     reader = ExportReader(export_dir, loaded)
     for item in reader:
         if isinstance(item, Rejected):
@@ -328,5 +300,4 @@ __all__ = [
     "StudentOutcome",
     "convert_export",
     "iter_transcripts",
-    "write_atomically",
 ]

@@ -36,14 +36,10 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def error(self, cell: Cell, code: str, message: str) -> None:
-        self.items.append(
-            Problem(code, Severity.ERROR, message, None, cell.line, cell.column, cell.file)
-        )
+        self.items.append(Problem(code, Severity.ERROR, message, None, cell.line, cell.column, cell.file))
 
     def warning(self, cell: Cell, code: str, message: str) -> None:
-        self.items.append(
-            Problem(code, Severity.WARNING, message, None, cell.line, cell.column, cell.file)
-        )
+        self.items.append(Problem(code, Severity.WARNING, message, None, cell.line, cell.column, cell.file))
 
     @property
     def has_errors(self) -> bool:
@@ -119,9 +115,7 @@ def academic_year(
 ) -> int | None:
     text = ascii_digits(cell.text)
     if not re.fullmatch(r"\d{4}", text):
-        problems.error(
-            cell, "CSV012", f"{cell.name} {cell.text!r} is not a four-digit academic year"
-        )
+        problems.error(cell, "CSV012", f"{cell.name} {cell.text!r} is not a four-digit academic year")
         return None
     year = int(text)
     before = len(problems.items)
@@ -130,9 +124,7 @@ def academic_year(
         return None
     ce = year - BE_OFFSET if era_of(year, declared) == "BE" else year
     if not 1900 <= ce <= 2257:
-        problems.error(
-            cell, "CSV012", f"{cell.name} {cell.text!r} is not a plausible academic year"
-        )
+        problems.error(cell, "CSV012", f"{cell.name} {cell.text!r} is not a plausible academic year")
         return None
     return ce + BE_OFFSET if output == "BE" else ce
 
@@ -178,16 +170,12 @@ class DateReader:
             try:
                 return dt.date(year, month, day)
             except ValueError as exc:
-                problems.error(
-                    cell, "CSV013", f"{cell.name} {cell.text!r} is not a real date ({exc})"
-                )
+                problems.error(cell, "CSV013", f"{cell.name} {cell.text!r} is not a real date ({exc})")
                 return None
         expected = " or ".join(
             f.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy") for f in self.formats
         )
-        problems.error(
-            cell, "CSV013", f"{cell.name} {cell.text!r} is not a date in the form {expected}"
-        )
+        problems.error(cell, "CSV013", f"{cell.name} {cell.text!r} is not a date in the form {expected}")
         return None
 
 
@@ -202,8 +190,7 @@ def national_id(cell: Cell, problems: Problems) -> str | None:
         problems.error(
             cell,
             "CSV017",
-            f"national ID {cell.text!r} fails its check digit "
-            f"(the last digit should be {expected})",
+            f"national ID {cell.text!r} fails its check digit (the last digit should be {expected})",
         )
         return None
     return digits

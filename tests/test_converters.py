@@ -92,9 +92,7 @@ def test_flat_layout_gives_identical_transcripts(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "split").glob("*.xml"))
     assert names == sorted(p.name for p in (tmp_path / "flat").glob("*.xml"))
     for name in names:
-        assert (tmp_path / "split" / name).read_bytes() == (
-            tmp_path / "flat" / name
-        ).read_bytes(), name
+        assert (tmp_path / "split" / name).read_bytes() == (tmp_path / "flat" / name).read_bytes(), name
 
 
 def test_parallel_and_single_process_agree(tmp_path: Path) -> None:
@@ -182,10 +180,7 @@ def test_be_ce_mix_in_academic_years(export: Path, tmp_path: Path) -> None:
     report = convert(export, tmp_path / "out")
     (problem,) = report.all_problems
     assert problem.code == "CSV014"
-    assert (
-        "'2020' is a common-era (CE) year" in problem.message
-        and "BE and CE are mixed" in problem.message
-    )
+    assert "'2020' is a common-era (CE) year" in problem.message and "BE and CE are mixed" in problem.message
 
 
 def test_declared_be_dates_are_converted_and_checked() -> None:
@@ -322,9 +317,7 @@ def test_profiles_load_and_validate() -> None:
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=120)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 

@@ -11,9 +11,7 @@ def test_build_script_reproduces_the_committed_examples() -> None:
     built = load_script(EXAMPLES / "build.py", "transcripts_build").build()
     assert sorted(built) == sorted(p.name for p in EXAMPLES.glob("*.xml"))
     for name, data in built.items():
-        assert (EXAMPLES / name).read_bytes() == data, (
-            f"{name} is stale: run examples/transcripts/build.py"
-        )
+        assert (EXAMPLES / name).read_bytes() == data, f"{name} is stale: run examples/transcripts/build.py"
 
 
 def test_examples_cover_the_promised_cases() -> None:

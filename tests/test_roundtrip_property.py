@@ -99,9 +99,7 @@ transcripts = st.builds(
     student=st.builds(
         Student,
         data_subject_id=st.lists(
-            st.builds(
-                Identifier, value=codes, scheme_id=st.sampled_from(["StudenID", "NIDN", "CCPT"])
-            ),
+            st.builds(Identifier, value=codes, scheme_id=st.sampled_from(["StudenID", "NIDN", "CCPT"])),
             min_size=1,
             max_size=3,
         ),
@@ -173,9 +171,7 @@ transcripts = st.builds(
         AdditionalInformation,
         hons=maybe_texts,
         thesis_title=maybe_texts,
-        infomation_note=st.lists(
-            st.builds(InformationNote, subject=texts, content=texts), max_size=2
-        ),
+        infomation_note=st.lists(st.builds(InformationNote, subject=texts, content=texts), max_size=2),
     ),
 )
 
@@ -219,6 +215,4 @@ def test_decimal_places_survive() -> None:
     )
     data = transcript.dump(model)
     assert b"<tc:CourseCreditValue>1.50</tc:CourseCreditValue>" in data
-    assert (
-        transcript.load(data).course[0].course_credit_value.as_tuple() == Decimal("1.50").as_tuple()
-    )
+    assert transcript.load(data).course[0].course_credit_value.as_tuple() == Decimal("1.50").as_tuple()

@@ -80,18 +80,14 @@ def test_grade_point_must_match_the_symbol(sample_bytes: bytes) -> None:
 
 
 def test_unknown_grade_symbol(sample_bytes: bytes) -> None:
-    data = replace_once(
-        sample_bytes, "<tc:CourseAcademicGradeText>B+<", "<tc:CourseAcademicGradeText>Q<"
-    )
+    data = replace_once(sample_bytes, "<tc:CourseAcademicGradeText>B+<", "<tc:CourseAcademicGradeText>Q<")
     result = transcript.validate(data)
     grade = next(p for p in result.problems if p.code == "GRADE001")
     assert "'Q'" in grade.message and grade.path.endswith("CourseAcademicGradeText")
 
 
 def test_symbol_outside_gpa_must_not_carry_points(sample_bytes: bytes) -> None:
-    data = replace_once(
-        sample_bytes, "<tc:CourseAcademicGradeText>B+<", "<tc:CourseAcademicGradeText>S<"
-    )
+    data = replace_once(sample_bytes, "<tc:CourseAcademicGradeText>B+<", "<tc:CourseAcademicGradeText>S<")
     assert {"GRADE003", "POINT002"} <= set(codes(data))
 
 
@@ -124,9 +120,7 @@ def test_semester_sums(sample_bytes: bytes) -> None:
     ]:
         data = replace_once(sample_bytes, f"<tc:{element}>6<", f"<tc:{element}>7<")
         assert code in codes(data), element
-    data = replace_once(
-        sample_bytes, "<tc:SemesterPointEarned>19.5<", "<tc:SemesterPointEarned>19<"
-    )
+    data = replace_once(sample_bytes, "<tc:SemesterPointEarned>19.5<", "<tc:SemesterPointEarned>19<")
     assert "SEM006" in codes(data)
 
 
@@ -191,34 +185,24 @@ def test_dates_in_order(sample_bytes: bytes) -> None:
     data = replace_once(sample_bytes, "<tc:BirthDate>2006-", "<tc:BirthDate>2021-")
     result = transcript.validate(data)
     date = [p for p in result.problems if p.code == "DATE001"]
-    assert (
-        len(date) == 1
-        and "BirthDate (2021-05-04) must be before DateOfAdmission" in date[0].message
-    )
+    assert len(date) == 1 and "BirthDate (2021-05-04) must be before DateOfAdmission" in date[0].message
     late = replace_once(
         sample_bytes,
         "</tc:ProgramContext>",
-        "</tc:ProgramContext>\n"
-        "        <tc:DateOfGraduation>2024-01-01T00:00:00</tc:DateOfGraduation>",
+        "</tc:ProgramContext>\n        <tc:DateOfGraduation>2024-01-01T00:00:00</tc:DateOfGraduation>",
     )
     assert "DATE001" in codes(late)  # graduation after the issue date
 
 
 def test_names_in_both_languages(sample_bytes: bytes) -> None:
-    no_english = re.sub(
-        rb'\s*<tc:(Given|Family)Name languageID="en">[^<]*</tc:\w+>', b"", sample_bytes
-    )
+    no_english = re.sub(rb'\s*<tc:(Given|Family)Name languageID="en">[^<]*</tc:\w+>', b"", sample_bytes)
     assert sorted(codes(no_english)) == ["ID001", "NAME002"]
-    no_thai = re.sub(
-        rb'\s*<tc:(Given|Family)Name languageID="th">[^<]*</tc:\w+>', b"", sample_bytes
-    )
+    no_thai = re.sub(rb'\s*<tc:(Given|Family)Name languageID="th">[^<]*</tc:\w+>', b"", sample_bytes)
     assert sorted(codes(no_thai)) == ["ID001", "NAME001"]  # a Thai edition without the Thai name
 
 
 def test_context_rules(sample_bytes: bytes) -> None:
-    data = replace_once(
-        sample_bytes, "<tc:OID>2.16.764.1.4.1.1.8.1.1<", "<tc:OID>2.16.764.1.4.1.1.9.1.1<"
-    )
+    data = replace_once(sample_bytes, "<tc:OID>2.16.764.1.4.1.1.8.1.1<", "<tc:OID>2.16.764.1.4.1.1.9.1.1<")
     assert "CTX001" in codes(data)
     data = replace_once(sample_bytes, "<tc:Version>2.0<", "<tc:Version>1.0<")
     assert "CTX002" in codes(data)

@@ -105,11 +105,7 @@ def test_doctype_is_refused() -> None:
 
 def test_entity_bomb_is_refused_quickly() -> None:
     lol = b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10))
-    bomb = (
-        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
-        + lol
-        + b"]><lolz>&lol9;</lolz>"
-    )
+    bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">' + lol + b"]><lolz>&lol9;</lolz>"
     assert _problem(bomb).code == "XML002"
 
 
@@ -139,9 +135,7 @@ def test_wrong_namespace_is_named(sample_bytes: bytes) -> None:
 
 
 def test_unknown_element_is_located(sample_bytes: bytes) -> None:
-    data = sample_bytes.replace(
-        b"<tc:Gender>1</tc:Gender>", b"<tc:Gender>1</tc:Gender><tc:Shoe>42</tc:Shoe>"
-    )
+    data = sample_bytes.replace(b"<tc:Gender>1</tc:Gender>", b"<tc:Gender>1</tc:Gender><tc:Shoe>42</tc:Shoe>")
     problem = _problem(data)
     assert problem.code == "XSD001"
     assert problem.line == 29

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -20,6 +20,8 @@ from .grades import GradeScale, Rounding, load_scale
 from .problems import Problem, Severity, ValidationResult
 from .rules import validate
 from .xmlio import MAX_DOCUMENT_BYTES
+
+BANGKOK = timezone(timedelta(hours=7))
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -50,9 +52,7 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     """Signed digital academic transcripts (ETDA ขมธอ. 25-2563 v2.0)."""
@@ -75,8 +75,7 @@ def read_input(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> bytes | Probl
         return Problem(
             "XML003",
             Severity.ERROR,
-            f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; "
-            "it was not read",
+            f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; it was not read",
         )
     return path.read_bytes()
 
@@ -87,9 +86,7 @@ def validate_command(
         list[Path],
         typer.Argument(help="Transcript XML files to check.", metavar="FILE", show_default=False),
     ],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON report for machines.")
-    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report for machines.")] = False,
     scale: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -172,18 +169,12 @@ def validate_command(
 def convert_command(
     export_dir: Annotated[
         Path,
-        typer.Argument(
-            help="Folder of the registrar export.", metavar="EXPORT_DIR", show_default=False
-        ),
+        typer.Argument(help="Folder of the registrar export.", metavar="EXPORT_DIR", show_default=False),
     ],
-    out: Annotated[
-        Path, typer.Option("--out", help="Folder for the transcripts (created if missing).")
-    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the transcripts (created if missing).")],
     profile: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(
-            help="Mapping profile: canonical, sql-flat or a TOML file.", show_default=False
-        ),
+        typer.Option(help="Mapping profile: canonical, sql-flat or a TOML file.", show_default=False),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Write nothing at all if any student has any problem.")
@@ -200,9 +191,7 @@ def convert_command(
             show_default=False,
         ),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON report for machines.")
-    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report for machines.")] = False,
 ) -> None:
     """Convert a registrar export (CSV) into one transcript XML file per student.
 
@@ -215,9 +204,7 @@ def convert_command(
     from converters import ConversionError, convert_export
 
     try:
-        report = convert_export(
-            export_dir, out, profile=profile, strict=strict, jobs=jobs, issued=issued
-        )
+        report = convert_export(export_dir, out, profile=profile, strict=strict, jobs=jobs, issued=issued)
     except ConversionError as exc:
         raise _fail(str(exc)) from None
     if as_json:
@@ -231,14 +218,232 @@ def convert_command(
         if report.strict_stopped:
             verdict = f"{total} students: nothing written (--strict: there were problems)"
         else:
-            verdict = (
-                f"{total} students: {report.written} written to {out}, {report.skipped} skipped"
-            )
-        typer.echo(
-            f"{verdict}; {errors} errors, {warnings} warnings; {report.seconds:.1f} s", err=True
-        )
+            verdict = f"{total} students: {report.written} written to {out}, {report.skipped} skipped"
+        typer.echo(f"{verdict}; {errors} errors, {warnings} warnings; {report.seconds:.1f} s", err=True)
     if not report.ok:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _load_identity(key: Path, cert: Path | None, password_file: Path | None):
+    """Load the signing key once, asking for a password only when one is needed and nobody gave it."""
+    from .keys import SigningKeyError, load_identity, password_from
+
+    try:
+        password = password_from(password_file=password_file)
+        try:
+            return load_identity(key, password=password, chain_path=cert)
+        except SigningKeyError as exc:
+            if password is not None or "password is needed" not in str(exc) or not sys.stdin.isatty():
+                raise
+            typed = typer.prompt(f"Password for {key}", hide_input=True)
+            return load_identity(key, password=typed.encode("utf-8"), chain_path=cert)
+    except SigningKeyError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command("sign")
+def sign_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Transcript XML files to sign.", metavar="FILE", show_default=False)
+    ],
+    key: Annotated[Path, typer.Option("--key", help="PKCS#12 file (.p12/.pfx) or PEM private key.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the signed files (created if missing).")],
+    cert: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--cert", help="PEM certificate chain, signer first (needed with a PEM key).", show_default=False
+        ),
+    ] = None,
+    tsa: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--tsa", help="URL of an RFC 3161 time-stamp authority (XAdES-T).", show_default=False),
+    ] = None,
+    password_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--password-file",
+            help="File holding the key password. Or set TRANSCRIPT_KEY_PASSWORD; else you are asked.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Sign transcript XML with an enveloped XAdES signature (the national profile).
+
+    Each input must pass `transcript validate` with no errors. The signed file is written under
+    --out with the input's file name.
+
+    Exit code 0 when every file was signed, 1 when any was not, 2 for an unusable key, time-stamp
+    authority or output folder.
+    """
+    from .errors import InvalidDocument
+    from .files import prepare_output, write_atomically
+    from .signing import SigningError, XmlSigner
+    from .tsa import TimeStampClient, TimeStampError
+
+    identity = _load_identity(key, cert, password_file)
+    signer = XmlSigner(identity, timestamps=TimeStampClient(tsa) if tsa else None)
+    try:
+        prepare_output(out)
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    failed = 0
+    for path in files:
+        try:
+            data = read_input(path)
+        except OSError as exc:
+            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+            failed += 1
+            continue
+        if isinstance(data, Problem):
+            typer.echo(data.format(str(path)))
+            failed += 1
+            continue
+        try:
+            signed = signer.sign(data)
+        except InvalidDocument as exc:
+            typer.echo(ValidationResult.of(exc.problems).format(str(path)))
+            typer.echo(f"{path}: not signed: the transcript has errors", err=True)
+            failed += 1
+            continue
+        except SigningError as exc:
+            typer.echo(f"{path}: not signed: {exc}", err=True)
+            failed += 1
+            continue
+        except TimeStampError as exc:
+            raise _fail(f"{path}: not signed: {exc}") from None
+        write_atomically(out / path.name, signed)
+    signed_count = len(files) - failed
+    typer.echo(
+        f"{signed_count} of {len(files)} file{'s' if len(files) != 1 else ''} signed into {out} "
+        f"by {identity.certificate.subject.rfc4514_string()}" + (" with a time-stamp" if tsa else ""),
+        err=True,
+    )
+    if failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+class RevocationChoice(str, Enum):
+    require = "require"
+    soft = "soft"
+
+
+@app.command("verify")
+def verify_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Signed transcript files to verify.", metavar="FILE", show_default=False),
+    ],
+    trust: Annotated[
+        list[Path],
+        typer.Option(
+            "--trust", help="PEM file of trusted root certificates (repeat for more).", show_default=False
+        ),
+    ],
+    crl: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--crl", help="A certificate revocation list (PEM or DER); repeat for more.", show_default=False
+        ),
+    ] = None,
+    at: Annotated[
+        Optional[datetime],  # noqa: UP045
+        typer.Option(
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
+            help="Judge certificate validity at this time, not at the (stamped or claimed) signing time.",
+            show_default=False,
+        ),
+    ] = None,
+    revocation: Annotated[
+        RevocationChoice,
+        typer.Option(help="require: no verdict without revocation data; soft: check what is available."),
+    ] = RevocationChoice.require,
+    fetch: Annotated[
+        bool, typer.Option("--fetch", help="Allow fetching CRLs and OCSP responses over the network.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report for machines.")] = False,
+) -> None:
+    """Verify signed transcripts: is it genuine, who signed it, what does it say.
+
+    The verdict is TOTAL-PASSED, TOTAL-FAILED or INDETERMINATE (ETSI EN 319 102-1), with every
+    check behind it. Only the roots given with --trust are trusted.
+
+    Exit code 0 only when every file is TOTAL-PASSED, 1 otherwise, 2 for unusable options.
+    """
+    from .trust import TrustError, TrustSettings
+    from .verify import verify
+
+    moment = at.replace(tzinfo=at.tzinfo or BANGKOK) if at else None
+    try:
+        settings = TrustSettings.from_files(
+            trust, crl or [], revocation=revocation.value, allow_fetching=fetch, at=moment
+        )
+    except TrustError as exc:
+        raise _fail(str(exc)) from None
+    reports = []
+    passed = 0
+    for path in files:
+        try:
+            data = read_input(path)
+        except OSError as exc:
+            raise _fail(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if isinstance(data, Problem):
+            data = path.read_bytes()[: MAX_DOCUMENT_BYTES + 1]  # let the verifier say it is too large
+        report = verify(data, settings)
+        passed += report.ok
+        if as_json:
+            reports.append({"file": str(path), **report.to_dict()})
+        else:
+            typer.echo(report.format(str(path)))
+    if as_json:
+        typer.echo(
+            json.dumps({"passed": passed == len(files), "files": reports}, ensure_ascii=False, indent=2)
+        )
+    else:
+        typer.echo(f"{len(files)} file{'s' if len(files) != 1 else ''} verified: {passed} genuine", err=True)
+    if passed != len(files):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command("demo-pki")
+def demo_pki_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo PKI (created if missing).")],
+    key_type: Annotated[str, typer.Option("--key-type", help="rsa or ec (P-256).")] = "rsa",
+) -> None:
+    """Create a TEST-ONLY PKI: root CA, issuing CA, registrar key (PKCS#12), time-stamp authority, CRLs."""
+    from .pki import create_demo_pki
+
+    if key_type not in ("rsa", "ec"):
+        raise _fail("--key-type must be rsa or ec")
+    pki = create_demo_pki(out, key_type=key_type)
+    typer.echo(f"TEST ONLY demo PKI written to {pki.folder}:")
+    for line in (pki.folder / "README.txt").read_text(encoding="utf-8").splitlines()[5:]:
+        typer.echo(f"  {line}")
+    typer.echo(
+        f"\nSign:   transcript sign FILE.xml --key {pki.registrar_p12} "
+        f"--password-file {pki.password_file} --out signed/"
+        f"\nVerify: transcript verify signed/*.xml --trust {pki.root} "
+        + " ".join(f"--crl {c}" for c in pki.crls)
+    )
+
+
+@app.command("demo-tsa")
+def demo_tsa_command(
+    pki: Annotated[Path, typer.Option("--pki", help="Folder made by `transcript demo-pki`.")],
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
+) -> None:
+    """Run a TEST-ONLY time-stamp authority on 127.0.0.1 with the demo PKI's TSA key, until Ctrl-C."""
+    import time
+
+    from .pki import DemoPki
+    from .tsa import LocalTimeStampAuthority
+
+    demo = DemoPki(pki)
+    if not demo.exists():
+        raise _fail(f"{pki}: not a demo PKI folder (run `transcript demo-pki --out {pki}` first)")
+    with LocalTimeStampAuthority(demo.tsa_certificate, demo.tsa_key, port=port) as authority:
+        typer.echo(f"TEST ONLY time-stamp authority at {authority.url} (Ctrl-C to stop)")
+        while True:
+            time.sleep(3600)
 
 
 def main() -> None:

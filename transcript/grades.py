@@ -87,9 +87,7 @@ class GradeScale:
 
     @property
     def max_point(self) -> Decimal:
-        return max(
-            (g.point for g in self.grades.values() if g.point is not None), default=Decimal(0)
-        )
+        return max((g.point for g in self.grades.values() if g.point is not None), default=Decimal(0))
 
     def gpa(self, points: Decimal, credits: Decimal) -> Decimal:
         """Points over credits, rounded the scale's way; 0 when no credit counts."""
@@ -112,9 +110,7 @@ class GradeScale:
         decimals = int(table.get("decimals", 2))
         raw = table.get("grades")
         if not isinstance(raw, Mapping) or not raw:
-            raise ValueError(
-                f"grade scale {name!r}: a [grades] table with at least one symbol is needed"
-            )
+            raise ValueError(f"grade scale {name!r}: a [grades] table with at least one symbol is needed")
         grades = {}
         for symbol, spec in raw.items():
             grades[symbol] = _grade_from_spec(name, symbol, spec)
@@ -125,9 +121,7 @@ def _grade_from_spec(scale: str, symbol: str, spec: Any) -> Grade:
     if isinstance(spec, Mapping):
         unknown = set(spec) - {"credit", "point"}
         if unknown:
-            raise ValueError(
-                f"grade scale {scale!r}: symbol {symbol!r} has unknown keys {sorted(unknown)}"
-            )
+            raise ValueError(f"grade scale {scale!r}: symbol {symbol!r} has unknown keys {sorted(unknown)}")
         point = spec.get("point")
         if point is None:
             return Grade(symbol, None, bool(spec.get("credit", False)))
@@ -213,9 +207,7 @@ def load_scale(source: str | Path) -> GradeScale:
     path = Path(source)
     if not path.is_file():
         names = ", ".join(sorted(BUILTIN_SCALES))
-        raise ValueError(
-            f"no grade scale {str(source)!r}: give a built-in name ({names}) or a TOML file"
-        )
+        raise ValueError(f"no grade scale {str(source)!r}: give a built-in name ({names}) or a TOML file")
     with path.open("rb") as handle:
         try:
             table = tomllib.load(handle)

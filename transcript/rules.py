@@ -275,8 +275,7 @@ def rule_status(ctx: RuleContext) -> Iterator[Problem]:
 def rule_era(ctx: RuleContext) -> Iterator[Problem]:
     t = ctx.transcript
     years: list[tuple[int, str]] = [
-        (c.year, _at("/Transcript", "Course", t.course, i) + "/Year")
-        for i, c in enumerate(t.course)
+        (c.year, _at("/Transcript", "Course", t.course, i) + "/Year") for i, c in enumerate(t.course)
     ]
     if t.academic_summary:
         lines = t.academic_summary.semester_summary
@@ -429,9 +428,7 @@ def _stated_result(course: Course, scale: GradeScale) -> CourseResult:
     if point is None:
         return CourseResult(credit, earned, Decimal(0), None, Decimal(0))
     points = course.course_point_earned
-    return CourseResult(
-        credit, earned, credit, point, points if points is not None else credit * point
-    )
+    return CourseResult(credit, earned, credit, point, points if points is not None else credit * point)
 
 
 _SEMESTER_FIELDS = (
@@ -663,6 +660,4 @@ def validate(
     except (ParserError, ConverterWarning, ValueError) as exc:
         return ValidationResult.of([model_problem(exc)])
     problems = check(model, scale=scale, rounding=rounding)
-    return ValidationResult.of(
-        p.located(line=locate(tree, p.path)) if p.path else p for p in problems
-    )
+    return ValidationResult.of(p.located(line=locate(tree, p.path)) if p.path else p for p in problems)

@@ -94,9 +94,7 @@ def _hardened_parser() -> etree.XMLParser:
 # ------------------------------------------------------------------------ the gate
 
 
-def _problem(
-    code: str, message: str, line: int | None = None, column: int | None = None
-) -> Problem:
+def _problem(code: str, message: str, line: int | None = None, column: int | None = None) -> Problem:
     return Problem(code, Severity.ERROR, message, None, line, column)
 
 
@@ -130,9 +128,7 @@ def parse_untrusted(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> etre
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno, None)
         message = _clean_message(exc.msg or str(exc))
-        raise InvalidDocument(
-            [_problem("XML001", f"not well-formed XML: {message}", line, column)]
-        ) from None
+        raise InvalidDocument([_problem("XML001", f"not well-formed XML: {message}", line, column)]) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise InvalidDocument([_doctype_problem()])
@@ -141,9 +137,7 @@ def parse_untrusted(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> etre
 
 # The prolog of an ASCII-compatible document: optional BOM, XML declaration, comments,
 # processing instructions and blanks, then a DOCTYPE. Anchored, so content never matches.
-_PROLOG_DOCTYPE = re.compile(
-    rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE", re.DOTALL
-)
+_PROLOG_DOCTYPE = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE", re.DOTALL)
 
 
 def _doctype_problem() -> Problem:

@@ -294,9 +294,7 @@ def make_students() -> list[StudentRecord]:
     return students
 
 
-def _enrol(
-    record: StudentRecord, rng: random.Random, ability: float, studying: bool, transfer: bool
-) -> None:
+def _enrol(record: StudentRecord, rng: random.Random, ability: float, studying: bool, transfer: bool) -> None:
     programme = record.programme
     terms = plan_semesters(2564 if studying else 2563, 6 if studying else 8)
     core = list(programme.courses)
@@ -331,9 +329,7 @@ def _enrol(
                 retake = (course, category)
         if t == 5:
             record.attempts.append(
-                Attempt(
-                    year, semester, programme.seminar, CORE, "U" if rng.random() < 0.12 else "S"
-                )
+                Attempt(year, semester, programme.seminar, CORE, "U" if rng.random() < 0.12 else "S")
             )
         if t == 3:
             record.attempts.append(Attempt(year, "S", programme.internship, CORE, "S"))

@@ -73,23 +73,13 @@ def logo_png(size: int = 96) -> bytes:
         for x in range(size):
             r = ((x - centre) ** 2 + (y - centre) ** 2) ** 0.5 / (size / 2)
             colour = (
-                clear
-                if r > 1
-                else gold
-                if r > 0.86
-                else navy
-                if r > 0.38
-                else gold
-                if r > 0.3
-                else white
+                clear if r > 1 else gold if r > 0.86 else navy if r > 0.38 else gold if r > 0.3 else white
             )
             row.extend(colour)
         rows.append(bytes(row))
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
     return (
@@ -527,9 +517,7 @@ def transfer_su() -> Transcript:
         ),
         credits_tranferred=Decimal(9),
         previous_certificate=th_en("อนุปริญญาบริหารธุรกิจ", "Associate Degree in Business"),
-        previous_organization=th_en(
-            "วิทยาลัยชุมชนเมลเบิร์นตัวอย่าง", "Example Melbourne Community College"
-        ),
+        previous_organization=th_en("วิทยาลัยชุมชนเมลเบิร์นตัวอย่าง", "Example Melbourne Community College"),
     )
     return assemble(
         "SEU-2567-000777",

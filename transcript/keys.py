@@ -1,0 +1,166 @@
+"""Signing keys: a private key with its certificate and chain, loaded once per process.
+
+Two forms are read: PKCS#12 (``.p12``/``.pfx``: key, certificate and chain in one file) and
+PEM (a private key file plus a certificate chain file, signer first). Passwords come from
+the caller (a prompt, the ``TRANSCRIPT_KEY_PASSWORD`` environment variable or a password
+file, see `password_from`); never from a command-line argument, and never logged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from .errors import TranscriptError
+
+PASSWORD_ENV = "TRANSCRIPT_KEY_PASSWORD"
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+
+class SigningKeyError(TranscriptError):
+    """A signing key that cannot be used: missing, wrong password, not a key, no certificate."""
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    """A private key, its certificate, and the certificates that lead to a root."""
+
+    key: PrivateKey
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...] = ()
+
+    @property
+    def algorithm(self) -> str:
+        """The XML signature algorithm this key signs with: rsa-sha256 or ecdsa-sha256."""
+        return "ecdsa-sha256" if isinstance(self.key, ec.EllipticCurvePrivateKey) else "rsa-sha256"
+
+    @property
+    def certificates(self) -> list[x509.Certificate]:
+        """Signer first, then the chain, as KeyInfo carries them."""
+        return [self.certificate, *self.chain]
+
+
+def load_identity(
+    key_path: str | Path,
+    *,
+    password: bytes | None = None,
+    chain_path: str | Path | None = None,
+) -> SigningIdentity:
+    """Load a PKCS#12 file, or a PEM private key with its certificate chain (`chain_path`).
+
+    Raises `SigningKeyError` with a message that says what is wrong and what to do.
+    """
+    key_path = Path(key_path)
+    try:
+        data = key_path.read_bytes()
+    except FileNotFoundError:
+        raise SigningKeyError(f"{key_path}: key file not found") from None
+    except OSError as exc:
+        raise SigningKeyError(f"{key_path}: cannot read the key file ({exc.strerror})") from None
+    if b"-----BEGIN" in data:
+        return _from_pem(key_path, data, password, chain_path)
+    return _from_pkcs12(key_path, data, password, chain_path)
+
+
+def _from_pkcs12(
+    path: Path, data: bytes, password: bytes | None, chain_path: str | Path | None
+) -> SigningIdentity:
+    try:
+        key, certificate, extra = pkcs12.load_key_and_certificates(data, password)
+    except ValueError as exc:
+        text = str(exc).lower()
+        if "password" in text or "mac" in text or "decrypt" in text:
+            hint = "a password is needed" if password is None else "the password is wrong"
+            raise SigningKeyError(
+                f"{path}: cannot open the PKCS#12 file: {hint} "
+                f"(give it with a prompt, {PASSWORD_ENV} or --password-file)"
+            ) from None
+        raise SigningKeyError(f"{path}: not a PKCS#12 (.p12/.pfx) file or PEM key") from None
+    if key is None or certificate is None:
+        raise SigningKeyError(f"{path}: the PKCS#12 file holds no private key and certificate")
+    chain = list(extra)
+    if chain_path is not None:
+        chain = _read_certificates(Path(chain_path))
+        if chain and chain[0] == certificate:
+            chain = chain[1:]
+    return _checked(path, key, certificate, chain)
+
+
+def _from_pem(
+    path: Path, data: bytes, password: bytes | None, chain_path: str | Path | None
+) -> SigningIdentity:
+    try:
+        key = serialization.load_pem_private_key(data, password)
+    except TypeError:
+        hint = "a password is needed" if password is None else "the key is not encrypted"
+        raise SigningKeyError(f"{path}: cannot load the private key: {hint}") from None
+    except ValueError:
+        raise SigningKeyError(
+            f"{path}: cannot load the private key (wrong password, or not a PEM private key)"
+        ) from None
+    certificates = _read_certificates(Path(chain_path)) if chain_path else _certificates_in(data)
+    if not certificates:
+        raise SigningKeyError(
+            f"{path}: a PEM key needs its certificate chain (--cert CHAIN.pem, signer first)"
+        )
+    return _checked(path, key, certificates[0], certificates[1:])
+
+
+def _read_certificates(path: Path) -> list[x509.Certificate]:
+    try:
+        return _certificates_in(path.read_bytes())
+    except OSError as exc:
+        raise SigningKeyError(f"{path}: cannot read the certificate chain ({exc.strerror})") from None
+    except ValueError:
+        raise SigningKeyError(f"{path}: not a PEM certificate chain") from None
+
+
+def _certificates_in(data: bytes) -> list[x509.Certificate]:
+    if b"-----BEGIN CERTIFICATE-----" not in data:
+        return []
+    return x509.load_pem_x509_certificates(data)
+
+
+def _checked(
+    path: Path, key: object, certificate: x509.Certificate, chain: list[x509.Certificate]
+) -> SigningIdentity:
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        if not isinstance(key.curve, ec.SECP256R1):
+            raise SigningKeyError(f"{path}: ECDSA keys must use P-256, not {key.curve.name}")
+    elif not isinstance(key, rsa.RSAPrivateKey):
+        raise SigningKeyError(f"{path}: only RSA and ECDSA P-256 keys can sign transcripts")
+    elif key.key_size < 2048:
+        raise SigningKeyError(f"{path}: an RSA key needs at least 2048 bits, this one has {key.key_size}")
+    if certificate.public_key().public_numbers() != key.public_key().public_numbers():  # type: ignore[union-attr]
+        raise SigningKeyError(f"{path}: the certificate does not belong to the private key")
+    return SigningIdentity(key, certificate, tuple(chain))  # type: ignore[arg-type]
+
+
+def password_from(
+    *,
+    password_file: str | Path | None = None,
+    environ: dict[str, str] | None = None,
+    prompt: Callable[[], str] | None = None,
+) -> bytes | None:
+    """The key password from a file, else the environment, else a prompt; None if none."""
+    if password_file is not None:
+        try:
+            text = Path(password_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SigningKeyError(
+                f"{password_file}: cannot read the password file ({exc.strerror})"
+            ) from None
+        return text.rstrip("\r\n").encode("utf-8")
+    environ = os.environ if environ is None else environ
+    if PASSWORD_ENV in environ:
+        return environ[PASSWORD_ENV].encode("utf-8")
+    if prompt is not None:
+        return prompt().encode("utf-8")
+    return None

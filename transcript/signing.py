@@ -1,0 +1,123 @@
+"""XAdES signing of transcript XML, in the national profile.
+
+An enveloped XAdES baseline-B signature, the last child of ``Transcript``: one reference
+``URI=""`` with the enveloped-signature transform, **inclusive** C14N 1.0 (exclusive C14N in
+signxml's XAdES signer yields signatures nobody can verify), SHA-256, RSA-SHA256 (or ECDSA
+P-256 with SHA-256), the signing time and the signing certificate as signed properties, and
+the certificate chain in KeyInfo. With a time-stamp authority, an RFC 3161 token over the
+canonical SignatureValue is added as an unsigned SignatureTimeStamp (XAdES-T).
+
+`XmlSigner` is built once (the key loaded once) and signs any number of documents.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+from signxml import DigestAlgorithm, SignatureConstructionMethod, SignatureMethod
+from signxml.util import SigningSettings, xades_tag
+from signxml.xades import XAdESSigner
+
+from .errors import InvalidDocument, TranscriptError
+from .keys import SigningIdentity
+from .rules import validate
+from .tsa import TimeStampClient
+from .xmlio import DS_NS, parse_untrusted
+
+C14N_INCLUSIVE = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+XADES_NS = "http://uri.etsi.org/01903/v1.3.2#"
+ALGORITHMS = {
+    "rsa-sha256": SignatureMethod.RSA_SHA256,
+    "ecdsa-sha256": SignatureMethod.ECDSA_SHA256,
+}
+
+
+class SigningError(TranscriptError):
+    """The document could not be signed (the reason is in the message)."""
+
+
+class _TranscriptXAdESSigner(XAdESSigner):
+    """signxml's XAdES signer with the signing time taken from a clock we control."""
+
+    def __init__(self, clock: Callable[[], dt.datetime], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._clock = clock
+
+    def add_signing_time(self, signed_signature_properties, sig_root, signing_settings: SigningSettings):  # type: ignore[no-untyped-def]
+        element = etree.SubElement(
+            signed_signature_properties, xades_tag("SigningTime"), nsmap=self.namespaces
+        )
+        element.text = self._clock().astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class XmlSigner:
+    """Signs transcript XML with one identity; create once, call `sign` for every document."""
+
+    def __init__(
+        self,
+        identity: SigningIdentity,
+        *,
+        timestamps: TimeStampClient | None = None,
+        check_content: bool = True,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.identity = identity
+        self.timestamps = timestamps
+        self.check_content = check_content
+        self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self._signer = _TranscriptXAdESSigner(
+            self._clock,
+            method=SignatureConstructionMethod.enveloped,
+            signature_algorithm=ALGORITHMS[identity.algorithm],
+            digest_algorithm=DigestAlgorithm.SHA256,
+            c14n_algorithm=C14N_INCLUSIVE,
+        )
+        self._certificates = identity.certificates
+
+    def sign(self, data: bytes) -> bytes:
+        """The signed document. The input must be a valid, unsigned transcript.
+
+        Raises `InvalidDocument` when the input fails `transcript.validate` (errors only),
+        `SigningError` when it is already signed, and `TimeStampError` when a time-stamp
+        authority is configured but does not answer.
+        """
+        if self.check_content:
+            result = validate(data)
+            if not result.ok:
+                raise InvalidDocument(result.errors)
+        root = parse_untrusted(data).getroot()
+        if (
+            root.find(f"{{{DS_NS}}}Signature") is not None
+            or root.find(f".//{{{DS_NS}}}Signature") is not None
+        ):
+            raise SigningError("the document is already signed; a transcript carries exactly one signature")
+        signed = self._signer.sign(root, key=self.identity.key, cert=self._certificates)
+        if self.timestamps is not None:
+            add_signature_timestamp(signed, self.timestamps)
+        return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+
+
+def add_signature_timestamp(signed_root: etree._Element, client: TimeStampClient) -> None:
+    """Add a SignatureTimeStamp over the canonical SignatureValue (XAdES-T)."""
+    signature = signed_root.find(f"{{{DS_NS}}}Signature")
+    if signature is None:
+        raise SigningError("no signature to time-stamp")
+    value = signature.find(f"{{{DS_NS}}}SignatureValue")
+    properties = signature.find(f"{{{DS_NS}}}Object/{{{XADES_NS}}}QualifyingProperties")
+    if value is None or properties is None:
+        raise SigningError("the signature has no SignatureValue or QualifyingProperties")
+    token = client.stamp(etree.tostring(value, method="c14n"))
+    unsigned = etree.SubElement(properties, f"{{{XADES_NS}}}UnsignedProperties")
+    signature_properties = etree.SubElement(unsigned, f"{{{XADES_NS}}}UnsignedSignatureProperties")
+    stamp = etree.SubElement(
+        signature_properties,
+        f"{{{XADES_NS}}}SignatureTimeStamp",
+        Id=f"{signature.get('Id', 'Signature')}-SignatureTimeStamp",
+    )
+    etree.SubElement(stamp, f"{{{DS_NS}}}CanonicalizationMethod", Algorithm=C14N_INCLUSIVE)
+    encapsulated = etree.SubElement(stamp, f"{{{XADES_NS}}}EncapsulatedTimeStamp")
+    encapsulated.text = base64.b64encode(token).decode("ascii")
