@@ -38,3 +38,16 @@ def load_script(path: Path, name: str):
     sys.modules[name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
     return module
+
+
+def require_tool(name: str) -> str:
+    """The path of an external checker; skipped locally when absent, a failure in CI."""
+    import os
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{name} is required in CI but not installed (see .ci/run)")
+    pytest.skip(f"{name} is not installed")

@@ -7,6 +7,11 @@ The public API. The model classes are generated from ``xsd/transcript.xsd``::
     t = transcript.load(xml_bytes)              # safe parse + XSD gate -> Transcript
     result = transcript.validate(xml_bytes)     # schema + business rules -> ValidationResult
     xml_bytes = transcript.dump(t)              # Transcript -> UTF-8 XML
+
+    signer = transcript.XmlSigner(transcript.load_identity("key.p12", password=b"..."))
+    signed = signer.sign(xml_bytes)             # enveloped XAdES, the national profile
+    report = transcript.verify(signed, trust=["root.pem"], crls=["ca.crl"])
+    print(report.verdict, report.summary)       # TOTAL-PASSED, what the signed content says
 """
 
 from .errors import InvalidDocument, TranscriptError, UnknownGrade
@@ -36,9 +41,14 @@ from .grades import (
     Rounding,
     load_scale,
 )
+from .keys import SigningIdentity, SigningKeyError, load_identity
 from .problems import Problem, Severity, ValidationResult
 from .rules import check, nidn_check_digit, validate
+from .signing import SigningError, XmlSigner
 from .summary import compute_summary, grade_course
+from .trust import RevocationPolicy, TrustError, TrustSettings
+from .tsa import TimeStampClient, TimeStampError
+from .verify import Check, Status, Verdict, VerificationReport, verify
 from .xmlio import MAX_DOCUMENT_BYTES, TC_NS, TRANSCRIPT_OID, dump, load
 
 __version__ = "0.1.0"
@@ -54,6 +64,7 @@ __all__ = [
     "AdditionalInformation",
     "Address",
     "CampusContext",
+    "Check",
     "Course",
     "Grade",
     "GradeScale",
@@ -64,22 +75,36 @@ __all__ = [
     "Problem",
     "ProgramContext",
     "Registrar",
+    "RevocationPolicy",
     "Rounding",
     "SemesterSummary",
     "Severity",
+    "SigningError",
+    "SigningIdentity",
+    "SigningKeyError",
+    "Status",
     "Student",
     "Text",
+    "TimeStampClient",
+    "TimeStampError",
     "Transcript",
     "TranscriptContext",
     "TranscriptError",
+    "TrustError",
+    "TrustSettings",
     "UnknownGrade",
     "ValidationResult",
+    "Verdict",
+    "VerificationReport",
+    "XmlSigner",
     "check",
     "compute_summary",
     "dump",
     "grade_course",
     "load",
+    "load_identity",
     "load_scale",
     "nidn_check_digit",
     "validate",
+    "verify",
 ]

@@ -30,6 +30,7 @@ from .xmlio import DS_NS, parse_untrusted
 
 C14N_INCLUSIVE = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 XADES_NS = "http://uri.etsi.org/01903/v1.3.2#"
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 ALGORITHMS = {
     "rsa-sha256": SignatureMethod.RSA_SHA256,
     "ecdsa-sha256": SignatureMethod.ECDSA_SHA256,
@@ -98,7 +99,7 @@ class XmlSigner:
         signed = self._signer.sign(root, key=self.identity.key, cert=self._certificates)
         if self.timestamps is not None:
             add_signature_timestamp(signed, self.timestamps)
-        return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+        return XML_DECLARATION + etree.tostring(signed, encoding="UTF-8", xml_declaration=False)
 
 
 def add_signature_timestamp(signed_root: etree._Element, client: TimeStampClient) -> None:

@@ -29,8 +29,10 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from asn1crypto import cms
@@ -257,8 +259,26 @@ class _Stop(Exception):
     """A check failed in a way that makes the following checks meaningless."""
 
 
-def verify(data: bytes, trust: TrustSettings, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> VerificationReport:
-    """Verify signed transcript XML against explicit trust settings. Never raises for bad input."""
+def verify(
+    data: bytes,
+    trust: TrustSettings | Iterable[str | Path],
+    *,
+    crls: Iterable[str | Path] = (),
+    revocation: RevocationPolicy | str = RevocationPolicy.REQUIRE,
+    allow_fetching: bool = False,
+    at: dt.datetime | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> VerificationReport:
+    """Verify signed transcript XML; never raises for bad input.
+
+    `trust` is a `TrustSettings`, or the paths of trusted root certificates (PEM or DER),
+    in which case `crls`, `revocation`, `allow_fetching` and `at` complete the settings.
+    Raises `TrustError` only when a trust or CRL file cannot be read.
+    """
+    if not isinstance(trust, TrustSettings):
+        trust = TrustSettings.from_files(
+            trust, crls, revocation=revocation, allow_fetching=allow_fetching, at=at
+        )
     report = VerificationReport()
     with contextlib.suppress(_Stop):
         _verify(data, trust, report, max_bytes)
@@ -668,84 +688,10 @@ def _certificate(
         intermediate_certs=[asn1_x509.Certificate.load(d) for d in der(others)],
         validation_context=context,
     )
-    when = moment.isoformat()
     try:
         path = asyncio.run(validator.async_validate_path())
-    except cv_errors.PathBuildingError:
-        add(
-            Check(
-                "certificate",
-                Status.INDETERMINATE,
-                "the signer's certificate does not chain to any trusted root (self-signed or from an "
-                "unknown authority): do not treat it as genuine unless you trust its issuer",
-                "NO_CERTIFICATE_CHAIN_FOUND",
-            )
-        )
-        return
-    except cv_errors.RevokedError as exc:
-        add(
-            Check(
-                "certificate",
-                Status.FAILED,
-                f"a certificate in the chain was revoked: {exc}",
-                "REVOKED",
-            )
-        )
-        return
-    except cv_errors.ExpiredError:
-        add(
-            Check(
-                "certificate",
-                Status.FAILED,
-                f"the signer's certificate had expired at the signing time ({when})",
-                "EXPIRED",
-            )
-        )
-        return
-    except cv_errors.NotYetValidError:
-        add(
-            Check(
-                "certificate",
-                Status.FAILED,
-                f"the signer's certificate was not yet valid at the signing time ({when})",
-                "NOT_YET_VALID",
-            )
-        )
-        return
-    except cv_errors.InsufficientRevinfoError:
-        add(
-            Check(
-                "certificate",
-                Status.INDETERMINATE,
-                "revocation could not be checked (no CRL for the chain was given and fetching is off): "
-                "give the issuers' CRLs with --crl, or allow fetching",
-                "REVOCATION_UNAVAILABLE",
-            )
-        )
-        return
-    except cv_errors.DisallowedAlgorithmError as exc:
-        add(
-            Check(
-                "certificate",
-                Status.FAILED,
-                f"a certificate uses a weak algorithm: {exc}",
-                "CRYPTO_CONSTRAINTS_FAILURE",
-            )
-        )
-        return
-    except (
-        cv_errors.PathValidationError,
-        cv_errors.InvalidCertificateError,
-        cv_errors.ValidationError,
-    ) as exc:
-        add(
-            Check(
-                "certificate",
-                Status.FAILED,
-                f"the certificate chain is not valid: {exc}",
-                "CHAIN_CONSTRAINTS_FAILURE",
-            )
-        )
+    except (cv_errors.PathBuildingError, cv_errors.PathValidationError, cv_errors.ValidationError) as exc:
+        add(_path_failure(exc, moment.isoformat()))
         return
     root_name = _common_name(path.trust_anchor.authority.name)
     checked = bool(trust.crls) or trust.allow_fetching
@@ -756,8 +702,52 @@ def _certificate(
         Check(
             "certificate",
             Status.PASSED if checked else Status.WARNING,
-            f"chains to {root_name}; valid for signing at {when}; {revocation}",
+            f"chains to {root_name}; valid for signing at {moment.isoformat()}; {revocation}",
         )
+    )
+
+
+def _path_failure(exc: Exception, when: str) -> Check:
+    """The certificate check for a chain that did not validate, in plain words."""
+    untrusted = isinstance(exc, cv_errors.PathBuildingError) or "self-signed" in str(exc)
+    if untrusted:
+        return Check(
+            "certificate",
+            Status.INDETERMINATE,
+            "the signer's certificate does not chain to any trusted root (self-signed or from an "
+            "unknown authority): do not treat it as genuine unless you trust its issuer",
+            "NO_CERTIFICATE_CHAIN_FOUND",
+        )
+    if isinstance(exc, cv_errors.InsufficientRevinfoError):
+        return Check(
+            "certificate",
+            Status.INDETERMINATE,
+            "revocation could not be checked (no CRL for the chain was given and fetching is off): "
+            "give the issuers' CRLs with --crl, or allow fetching",
+            "REVOCATION_UNAVAILABLE",
+        )
+    failures: list[tuple[type[Exception], str, str]] = [
+        (cv_errors.RevokedError, "REVOKED", "a certificate in the chain was revoked"),
+        (cv_errors.ExpiredError, "EXPIRED", f"a certificate had expired at the signing time ({when})"),
+        (
+            cv_errors.NotYetValidError,
+            "NOT_YET_VALID",
+            f"a certificate was not yet valid at the signing time ({when})",
+        ),
+        (
+            cv_errors.DisallowedAlgorithmError,
+            "CRYPTO_CONSTRAINTS_FAILURE",
+            "a certificate uses a weak algorithm",
+        ),
+    ]
+    for kind, sub, words in failures:
+        if isinstance(exc, kind):
+            return Check("certificate", Status.FAILED, f"{words}: {exc}", sub)
+    return Check(
+        "certificate",
+        Status.FAILED,
+        f"the certificate chain is not valid: {exc}",
+        "CHAIN_CONSTRAINTS_FAILURE",
     )
 
 
