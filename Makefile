@@ -16,10 +16,21 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job on the bundled example: convert the registrar export, then check every file.
+PKI := out/demo-pki
+
+# The main job on the bundled example: convert the registrar export, sign every transcript
+# (with a TEST ONLY demo PKI, made once), then verify the signed files as an employer would.
 demo: $(STAMP)
 	$(BIN)/transcript convert examples/registrar --out out/transcripts
-	$(BIN)/transcript validate out/transcripts/*.xml
+	@test -f $(PKI)/root.pem || $(BIN)/transcript demo-pki --out $(PKI) >/dev/null
+	$(BIN)/transcript sign out/transcripts/*.xml --key $(PKI)/registrar.p12 \
+		--password-file $(PKI)/registrar-password.txt --out out/signed
+	$(BIN)/transcript verify out/signed/*.xml --brief --trust $(PKI)/root.pem \
+		--crl $(PKI)/root.crl --crl $(PKI)/issuing-ca.crl > out/verify.txt
+	@head -n 3 out/verify.txt
+	@echo "... (all results: out/verify.txt)"
+	$(BIN)/transcript verify out/signed/631010001.xml --trust $(PKI)/root.pem \
+		--crl $(PKI)/root.crl --crl $(PKI)/issuing-ca.crl
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -41,6 +52,7 @@ generate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/xmlio.py
 	$(BIN)/python benchmarks/convert.py --students 2000
+	$(BIN)/python benchmarks/signing.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

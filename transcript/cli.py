@@ -315,7 +315,7 @@ def sign_command(
     signed_count = len(files) - failed
     typer.echo(
         f"{signed_count} of {len(files)} file{'s' if len(files) != 1 else ''} signed into {out} "
-        f"by {identity.certificate.subject.rfc4514_string()}" + (" with a time-stamp" if tsa else ""),
+        f"by {identity.common_name}" + (" with a time-stamp" if tsa else ""),
         err=True,
     )
     if failed:
@@ -361,6 +361,7 @@ def verify_command(
         bool, typer.Option("--fetch", help="Allow fetching CRLs and OCSP responses over the network.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report for machines.")] = False,
+    brief: Annotated[bool, typer.Option("--brief", help="One line per file.")] = False,
 ) -> None:
     """Verify signed transcripts: is it genuine, who signed it, what does it say.
 
@@ -392,6 +393,8 @@ def verify_command(
         passed += report.ok
         if as_json:
             reports.append({"file": str(path), **report.to_dict()})
+        elif brief:
+            typer.echo(report.brief(str(path)))
         else:
             typer.echo(report.format(str(path)))
     if as_json:

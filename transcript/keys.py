@@ -42,6 +42,11 @@ class SigningIdentity:
         return "ecdsa-sha256" if isinstance(self.key, ec.EllipticCurvePrivateKey) else "rsa-sha256"
 
     @property
+    def common_name(self) -> str:
+        names = self.certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+        return str(names[0].value) if names else self.certificate.subject.rfc4514_string()
+
+    @property
     def certificates(self) -> list[x509.Certificate]:
         """Signer first, then the chain, as KeyInfo carries them."""
         return [self.certificate, *self.chain]

@@ -647,17 +647,32 @@ def validate(
     Never raises for bad input: every finding, including unreadable XML, is a `Problem` in
     the result, located by line and element path.
     """
+    return read_and_validate(data, scale=scale, rounding=rounding, max_bytes=max_bytes)[0]
+
+
+def read_and_validate(
+    data: bytes,
+    *,
+    scale: GradeScale | str | None = None,
+    rounding: Rounding | str | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> tuple[ValidationResult, Transcript | None]:
+    """`validate`, also returning the model when the document passed the schema (else None).
+
+    For callers that need both (the verifier): the document is read into the model once.
+    """
     try:
         tree = parse_untrusted(data, max_bytes=max_bytes)
     except InvalidDocument as exc:
-        return ValidationResult.of(exc.problems)
+        return ValidationResult.of(exc.problems), None
     gate_problems = check_root(tree) or schema_problems(tree)
     if gate_problems:
-        return ValidationResult.of(gate_problems)
+        return ValidationResult.of(gate_problems), None
     try:
         # xsdata reads its own copy: `tree` is kept to locate the problems by line.
         model = model_parser().from_bytes(bytes(data), Transcript)
     except (ParserError, ConverterWarning, ValueError) as exc:
-        return ValidationResult.of([model_problem(exc)])
+        return ValidationResult.of([model_problem(exc)]), None
     problems = check(model, scale=scale, rounding=rounding)
-    return ValidationResult.of(p.located(line=locate(tree, p.path)) if p.path else p for p in problems)
+    located = (p.located(line=locate(tree, p.path)) if p.path else p for p in problems)
+    return ValidationResult.of(located), model

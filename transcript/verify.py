@@ -49,10 +49,10 @@ from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
 from .errors import InvalidDocument
 from .problems import Problem
-from .rules import validate
+from .rules import read_and_validate
 from .signing import C14N_INCLUSIVE, XADES_NS
 from .trust import RevocationPolicy, TrustSettings, der
-from .xmlio import DS_NS, MAX_DOCUMENT_BYTES, check_root, load, parse_untrusted
+from .xmlio import DS_NS, MAX_DOCUMENT_BYTES, check_root, parse_untrusted
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 ACCEPTED_C14N = {
@@ -207,6 +207,19 @@ class VerificationReport:
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    def brief(self, source: str = "<document>") -> str:
+        """One line: the verdict, and who and what when it passed, or why not."""
+        if not self.ok:
+            reason = next((c.detail for c in self.checks if c.sub_indication == self.sub_indication), "")
+            return f"{source}: {self.verdict.value} {self.sub_indication}: {reason}"
+        s = self.summary
+        assert s is not None and self.signer is not None
+        name = s.student_name.get("en") or next(iter(s.student_name.values()), "?")
+        return (
+            f"{source}: {self.verdict.value} {s.document_id} {s.student_number} {name}, "
+            f"GPAX {s.gpax or '-'}; signed by {self.signer.common_name}"
+        )
 
     def format(self, source: str = "<document>") -> str:
         """The report as a person reads it."""
@@ -757,7 +770,7 @@ def _common_name(name: asn1_x509.Name) -> str:
 
 
 def _content(signed_bytes: bytes, report: VerificationReport, add: Any) -> None:
-    result = validate(signed_bytes)
+    result, model = read_and_validate(signed_bytes)
     report.content_problems = result.problems
     schema = [p for p in result.errors if p.code.startswith(("XML", "XSD"))]
     if schema:
@@ -770,7 +783,8 @@ def _content(signed_bytes: bytes, report: VerificationReport, add: Any) -> None:
             )
         )
         return
-    report.summary = summarize(load(signed_bytes))
+    assert model is not None
+    report.summary = summarize(model)
     if result.errors:
         add(
             Check(
