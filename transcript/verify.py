@@ -183,6 +183,7 @@ class VerificationReport:
     summary: TranscriptSummary | None = None
     content_problems: tuple[Problem, ...] = ()
     signed_xml: bytes | None = None
+    transcript: Any = None  # the model read from signed_xml (for renderers); not in to_dict
 
     @property
     def ok(self) -> bool:
@@ -784,6 +785,7 @@ def _content(signed_bytes: bytes, report: VerificationReport, add: Any) -> None:
         )
         return
     assert model is not None
+    report.transcript = model
     report.summary = summarize(model)
     if result.errors:
         add(

@@ -1,0 +1,83 @@
+"""The human-readable transcript: a bilingual A4 PDF rendered from verified content.
+
+    pdf = render_pdf(xml_bytes, "th", trust=TrustSettings.from_files(["root.pem"], ["ca.crl"]))
+
+A signed input is verified first and rendered from the verifier's signed output, never from
+the tree that was handed in; an unsigned one carries a "NOT SIGNED" watermark, a signed one
+that does not verify "NOT VERIFIED". ``require_valid`` refuses both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..errors import InvalidDocument, TranscriptError
+from ..rules import read_and_validate
+from ..trust import TrustSettings
+from ..verify import verify
+from ..xmlio import DS_NS, parse_untrusted
+from .layout import Stamp, build_pdf
+
+LANGUAGES = ("th", "en")
+
+
+class RenderError(TranscriptError):
+    """The document cannot be rendered (the message says why and what to do)."""
+
+
+def is_signed(data: bytes) -> bool:
+    root = parse_untrusted(data).getroot()
+    return root.find(f".//{{{DS_NS}}}Signature") is not None
+
+
+def render_pdf(
+    data: bytes,
+    lang: str = "th",
+    *,
+    trust: TrustSettings | None = None,
+    require_valid: bool = False,
+    demo: bool = False,
+) -> bytes:
+    """Render transcript XML (signed or not) as a PDF in the Thai or English edition.
+
+    Raises `InvalidDocument` for XML that is not a schema-valid transcript and `RenderError`
+    when the document may not be rendered (a signed one without trust roots, or one that is
+    not valid when `require_valid` is set).
+    """
+    if lang not in LANGUAGES:
+        raise RenderError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if is_signed(data):
+        if trust is None:
+            raise RenderError(
+                "the transcript is signed: it is rendered only after verification, so give the "
+                "trusted root certificates (--trust)"
+            )
+        report = verify(data, trust)
+        reason = f"{report.verdict.value} {report.sub_indication or ''}".strip()
+        if require_valid and not report.ok:
+            raise RenderError(f"the signature does not verify ({reason}); not rendered (--require-valid)")
+        if report.transcript is None or report.signed_xml is None:
+            raise RenderError(
+                f"the signature does not verify ({reason}) and what it signed cannot be recovered; "
+                "nothing trustworthy to render"
+            )
+        stamp = Stamp(
+            state="verified" if report.ok else "not-verified",
+            signer=report.signer.common_name if report.signer else None,
+            signing_time=report.signing_time,
+            timestamp_time=report.timestamp_time,
+            reason=reason,
+            digest=hashlib.sha256(report.signed_xml).hexdigest(),
+            demo=demo,
+        )
+        return build_pdf(report.transcript, lang, stamp)
+    if require_valid:
+        raise RenderError("the transcript is not signed; not rendered (--require-valid)")
+    result, model = read_and_validate(data)
+    if model is None:
+        raise InvalidDocument(result.errors)
+    stamp = Stamp(state="not-signed", digest=hashlib.sha256(bytes(data)).hexdigest(), demo=demo)
+    return build_pdf(model, lang, stamp)
+
+
+__all__ = ["LANGUAGES", "RenderError", "render_pdf"]

@@ -1,0 +1,184 @@
+"""Sarabun with HarfBuzz shaping, and text that machines can read back.
+
+reportlab shapes Thai with HarfBuzz when a paragraph style has ``shaping=1``, so tone marks
+and vowels sit where they belong (ผู้ ที่ ปู่ น้ำ ฝั่ง ญ ฐ). Glyphs that have no Unicode value of their
+own (a lowered tone mark ``uni0E48.small``, the nikhahit-and-tone ligature of SARA AM) are
+given private-use code points, and reportlab writes those into the font's ToUnicode map:
+``pdftotext`` then loses them. Two corrections make extraction exact:
+
+1. after shaping, each SARA AM (ำ), which HarfBuzz draws as nikhahit (or a nikhahit-tone
+   ligature) plus SARA AA, gets its own private codes for those glyphs, so that the pair can
+   read back as the tone mark (if any) and ำ;
+2. the ToUnicode map writes, for every private code, the text its glyph stands for: the code
+   points in the glyph's name (``uni0E48.small`` is U+0E48) or the characters it was shaped
+   from.
+
+Both hooks are installed once, by `register_fonts`, and touch only fonts registered here.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+
+import fontpkg
+import uharfbuzz
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
+from reportlab.platypus import paragraph as rl_paragraph
+
+REGULAR = "Sarabun"
+BOLD = "Sarabun-Bold"
+SARA_AM = "\u0e33"
+_NIKHAHIT = 0x0E4D
+_SARA_AA = 0x0E32
+_UNI_NAME = re.compile(r"^uni((?:[0-9A-F]{4})+)(?:\..*)?$")
+_lock = threading.Lock()
+_installed = False
+
+# Per font face: private code point -> the text it reads back as ("" for a glyph whose
+# text another glyph of the cluster carries).
+_readback: dict[str, dict[int, str]] = {}
+
+
+@dataclass(frozen=True)
+class FontSet:
+    regular: str = REGULAR
+    bold: str = BOLD
+
+
+def register_fonts() -> FontSet:
+    """Register Sarabun (regular and bold, shaped) and the extraction fixes; idempotent."""
+    global _installed
+    with _lock:
+        if not _installed:
+            for name, weight in ((REGULAR, 400), (BOLD, 700)):
+                font = TTFont(name, str(fontpkg.path("Sarabun", weight=weight)), shapable=True)
+                pdfmetrics.registerFont(font)
+                _readback[
+                    font.face.name.decode("latin-1") if isinstance(font.face.name, bytes) else font.face.name
+                ] = {}
+            pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+            _install_hooks()
+            _installed = True
+    return FontSet()
+
+
+def _face_key(font: TTFont) -> str:
+    name = font.face.name
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+
+
+def _install_hooks() -> None:
+    original_shape = ttfonts.shapeFragWord
+    original_cmap = ttfonts.makeToUnicodeCMap
+
+    def shape_frag_word(w, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shaped = original_shape(w, *args, **kwargs)
+        if shaped is not w:
+            _fix_sara_am(w, shaped)
+        return shaped
+
+    def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+        face = fontname.split("+", 1)[-1]
+        table = _readback.get(face)
+        text = original_cmap(fontname, subset)
+        if not table:
+            return text
+        for code, value in enumerate(subset):
+            if value in table:
+                utf16 = table[value].encode("utf-16-be").hex().upper()
+                text = text.replace(f"<{code:02X}> <{value:04X}>", f"<{code:02X}> <{utf16}>", 1)
+        return text
+
+    ttfonts.shapeFragWord = shape_frag_word
+    rl_paragraph.shapeFragWord = shape_frag_word
+    ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+
+
+def _source_text(w: list) -> str:  # type: ignore[type-arg]
+    return "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
+
+
+def _fix_sara_am(original: list, shaped: list) -> None:  # type: ignore[type-arg]
+    """Give SARA AM's glyphs private codes that read back as (tone +) ำ, and record read-backs."""
+    text = _source_text(original)
+    for index in range(1, len(shaped)):
+        frag, s = shaped[index]
+        if not isinstance(s, ShapedStr):
+            continue
+        font = pdfmetrics.getFont(frag.fontName)
+        if not isinstance(font, TTFont) or _face_key(font) not in _readback:
+            continue
+        table = _readback[_face_key(font)]
+        hb = _hb_font(frag.fontName)
+        data = s.__shapeData__
+        chars = list(s)
+        for i, char in enumerate(chars):
+            code = ord(char)
+            cluster_text = _cluster_text(text, data, i)
+            if code >= 0xE000 and code not in table:
+                gid = font.face.charToGlyph[code]
+                table[code] = _name_text(hb.glyph_to_string(gid)) or cluster_text
+            if SARA_AM not in cluster_text:
+                continue
+            gid = font.face.charToGlyph.get(code)
+            name = hb.glyph_to_string(gid) if gid is not None else ""
+            if code == _SARA_AA:
+                chars[i] = chr(_private(font, "uni0E32.am", gid, table, SARA_AM))
+            elif code == _NIKHAHIT or name.startswith("uni0E4D."):
+                chars[i] = chr(_private(font, f"{name}.am", gid, table, ""))
+            elif name.startswith("uni0E4D0E4"):  # nikhahit + tone mark ligature: reads as the tone
+                private = (
+                    code if code >= 0xE000 else _private(font, name, gid, table, chr(int(name[7:11], 16)))
+                )
+                table[private] = chr(int(name[7:11], 16))
+                chars[i] = chr(private)
+        shaped[index] = (frag, ShapedStr("".join(chars), shapeData=data))
+
+
+def _private(font: TTFont, name: str, gid: int | None, table: dict[int, str], readback: str) -> int:
+    advance = font.face.charWidths.get(font.face.glyphToChar.get(gid, [0])[0], 0) if gid is not None else 0
+    code = font.hbAddPrivate(name, gid, advance)
+    table[code] = readback
+    return code
+
+
+def _cluster_text(text: str, data: list[ShapeData], i: int) -> str:
+    start = data[i].cluster
+    later = [d.cluster for d in data if d.cluster > start and d.cluster < 0x7FFFFFFF]
+    end = min(later) if later else len(text)
+    return text[start:end] if 0 <= start < len(text) else ""
+
+
+def _name_text(name: str) -> str:
+    match = _UNI_NAME.match(name)
+    if not match:
+        return ""
+    hexes = match.group(1)
+    return "".join(chr(int(hexes[i : i + 4], 16)) for i in range(0, len(hexes), 4))
+
+
+@cache
+def _hb_font(font_name: str) -> uharfbuzz.Font:
+    font = pdfmetrics.getFont(font_name)
+    face = uharfbuzz.Face(uharfbuzz.Blob(font.face._ttf_data))
+    return uharfbuzz.Font(face)
+
+
+def text_width(text: str, font_name: str, size: float) -> float:
+    """The shaped advance width of `text` in points, as HarfBuzz lays it out."""
+    return _shaped_width(text, font_name) * size / 1000
+
+
+@cache
+def _shaped_width(text: str, font_name: str) -> float:
+    font = _hb_font(font_name)
+    buffer = uharfbuzz.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    uharfbuzz.shape(font, buffer, {"kern": True, "liga": True})
+    units = font.face.upem
+    return sum(p.x_advance for p in buffer.glyph_positions) * 1000 / units

@@ -1,0 +1,591 @@
+"""The transcript on A4: header, student block, courses in two columns, summary, footer.
+
+Content comes in as a generated `Transcript` (read from verified, signed bytes by the
+caller) and leaves as PDF bytes. Every Thai string is drawn through shaped paragraphs; lines
+are broken at word boundaries by `thai.break_lines`; nothing is drawn with
+``canvas.drawString``, which does not shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    FrameBreak,
+    Image,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..generated import Course, SemesterSummary, Text, Transcript
+from ..summary import group_by_semester, semester_key
+from .fonts import BOLD, REGULAR, register_fonts
+from .labels import LABELS, NATIONALITIES
+from .thai import break_lines, long_date
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 14 * mm
+GUTTER = 6 * mm
+FOOTER_HEIGHT = 30 * mm
+LATER_HEADER = 12 * mm
+COLUMN_WIDTH = (PAGE_WIDTH - 2 * MARGIN - GUTTER) / 2
+NAVY = colors.HexColor("#1F2A5C")
+RULE = colors.HexColor("#9AA3C0")
+SHADE = colors.HexColor("#EEF0F7")
+
+
+@dataclass
+class Stamp:
+    """What the page furniture says about the signature (filled by the caller)."""
+
+    state: str  # "verified", "not-signed" or "not-verified"
+    signer: str | None = None
+    signing_time: dt.datetime | None = None
+    timestamp_time: dt.datetime | None = None
+    reason: str | None = None
+    digest: str = ""
+    demo: bool = False
+
+
+@dataclass
+class _Styles:
+    body: ParagraphStyle
+    small: ParagraphStyle
+    tiny: ParagraphStyle
+    bold: ParagraphStyle
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    cell: ParagraphStyle
+    cell_right: ParagraphStyle
+    cell_center: ParagraphStyle
+    label: ParagraphStyle
+    right: ParagraphStyle = field(default=None)  # type: ignore[assignment]
+
+
+def _styles() -> _Styles:
+    def style(name: str, size: float, font: str = REGULAR, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(
+            name, fontName=font, fontSize=size, leading=size * 1.38, shaping=1, splitLongWords=0, **kw
+        )
+
+    return _Styles(
+        body=style("body", 9),
+        small=style("small", 7.6),
+        tiny=style("tiny", 6.6, textColor=colors.HexColor("#444444")),
+        bold=style("bold", 9, BOLD),
+        title=style("title", 15, BOLD, textColor=NAVY),
+        heading=style("heading", 9, BOLD, textColor=NAVY),
+        cell=style("cell", 7.8),
+        cell_right=style("cell_right", 7.8, alignment=TA_RIGHT),
+        cell_center=style("cell_center", 7.8, alignment=TA_CENTER),
+        label=style("label", 7.6, textColor=colors.HexColor("#555555")),
+        right=style("right", 9, alignment=TA_RIGHT),
+    )
+
+
+# ----------------------------------------------------------------- text helpers
+
+
+def pick(texts: Sequence[Text], language: str, edition: str) -> str:
+    """The text in `language`; else untagged text (the edition's language); else any."""
+    for text in texts:
+        if (text.language_id or "").lower() == language:
+            return text.value
+    untagged = [t.value for t in texts if not t.language_id]
+    if untagged and language == edition:
+        return untagged[0]
+    return texts[0].value if texts else ""
+
+
+def _para(text: str, style: ParagraphStyle, width: float, *, keep_together: bool = False) -> Paragraph:
+    """A paragraph whose lines were broken at Thai word boundaries to fit `width`."""
+    lines = break_lines(text, style.fontName, style.fontSize, width - 1, keep_together=keep_together)
+    return Paragraph("<br/>".join(escape(line) for line in lines), style)
+
+
+def _date(value: Any, language: str) -> str:
+    if value is None:
+        return "-"
+    return long_date(dt.date(value.year, value.month, value.day), language)
+
+
+def _year(year: int, language: str) -> int:
+    """Academic years print in the edition's era: BE in Thai, CE in English."""
+    be = year >= 2400
+    if language == "th":
+        return year if be else year + 543
+    return year - 543 if be else year
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return "-"
+    return format(value.normalize() if value == value.to_integral() else value, "f")
+
+
+def _gpa(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+# --------------------------------------------------------------------- the story
+
+
+class _Builder:
+    def __init__(self, t: Transcript, language: str, stamp: Stamp) -> None:
+        self.t = t
+        self.lang = language
+        self.edition = t.transcript_context.language.strip().lower()
+        self.stamp = stamp
+        self.labels = LABELS[language]
+        self.s = _styles()
+
+    def text(self, texts: Sequence[Text]) -> str:
+        return pick(texts, self.lang, self.edition)
+
+    # -- header and student block (first page, full width)
+
+    def header(self) -> list[Any]:
+        t, s, full = self.t, self.s, PAGE_WIDTH - 2 * MARGIN
+        org = t.organization
+        logo: Any = ""
+        if org.logo:
+            logo = Image(io.BytesIO(org.logo), width=20 * mm, height=20 * mm, kind="proportional")
+        name_width = full - 24 * mm - 62 * mm
+        institution = [_para(self.text(org.organization_name), s.title, name_width)]
+        if org.school_level:
+            institution.append(_para(self.text(org.school_level), s.small, name_width))
+        if org.address:
+            parts = [
+                org.address.street_name,
+                org.address.city_sub_division_name,
+                org.address.city_name,
+                org.address.country_sub_division_name,
+                org.address.postcode_code,
+            ]
+            institution.append(_para(" ".join(p for p in parts if p), s.small, name_width))
+        context = t.transcript_context
+        doc = [
+            _para(self.text(context.name), s.heading, 62 * mm),
+            Paragraph(f"{self.labels['document_id']}: {escape(context.transcript_id)}", s.small),
+            Paragraph(
+                f"{self.labels['issued']}: {escape(_date(context.issue_date_time, self.lang))}", s.small
+            ),
+        ]
+        table = Table([[logo, institution, doc]], colWidths=[24 * mm, name_width, 62 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONT", (0, 0), (-1, -1), REGULAR),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("LINEBELOW", (0, 0), (-1, 0), 1.2, NAVY),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ]
+            )
+        )
+        return [table, Spacer(1, 3 * mm), self.student_block()]
+
+    def student_name(self) -> str:
+        st = self.t.student
+        parts = [
+            self.text(st.name_prefix) if st.name_prefix else "",
+            self.text(st.given_name),
+            self.text(st.middle_name) if st.middle_name else "",
+            self.text(st.family_name),
+        ]
+        # A Thai prefix joins the given name (นางสาวสมหญิง); an English one is a word (Miss Somying).
+        prefix, rest = parts[0], " ".join(p for p in parts[1:] if p)
+        if not prefix:
+            return rest
+        joined = prefix.endswith(".") or self.lang == "en" or not _is_thai(prefix)
+        return f"{prefix} {rest}" if joined else f"{prefix}{rest}"
+
+    def student_number(self) -> str:
+        ids = self.t.student.data_subject_id
+        return next((i.value for i in ids if i.scheme_id.lower() in ("studentid", "studenid")), ids[0].value)
+
+    def student_block(self) -> Table:
+        t, s, labels = self.t, self.s, self.labels
+        st = t.student
+        program = st.program_context
+        value_width = (PAGE_WIDTH - 2 * MARGIN) / 2 - 30 * mm
+        status = labels["status_complete"] if st.date_of_graduation else labels["status_incomplete"]
+        rows: list[tuple[str, str, bool]] = [
+            ("name", self.student_name(), True),
+            ("student_number", self.student_number(), True),
+            ("birth_date", _date(st.birth_date, self.lang), False),
+            ("nationality", NATIONALITIES[self.lang].get(st.nationality or "", st.nationality or "-"), False),
+            ("faculty", self.text(st.faculty_name) if st.faculty_name else "-", False),
+            (
+                "programme",
+                self.text(program.program_name) if program and program.program_name else "-",
+                False,
+            ),
+            ("major", self.text(program.major) if program and program.major else "-", False),
+            ("minor", self.text(program.minor) if program and program.minor else "-", False),
+            ("degree", self.text(program.degree) if program and program.degree else "-", False),
+            ("admitted", _date(st.date_of_admission, self.lang), False),
+            ("graduated", _date(st.date_of_graduation, self.lang), False),
+            ("status", status, False),
+        ]
+        cells = [
+            [Paragraph(escape(labels[key]), s.label), _para(value, s.bold if strong else s.body, value_width,
+                                                            keep_together=key == "name")]
+            for key, value, strong in rows
+        ]  # fmt: skip
+        half = (len(cells) + 1) // 2
+        left, right = cells[:half], cells[half:]
+        data = [left[i] + (right[i] if i < len(right) else ["", ""]) for i in range(half)]
+        table = Table(data, colWidths=[30 * mm, value_width, 30 * mm, value_width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONT", (0, 0), (-1, -1), REGULAR),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE),
+                ]
+            )
+        )
+        return table
+
+    # -- courses, one block per semester, flowing through two columns
+
+    def semesters(self) -> list[Any]:
+        t = self.t
+        lines: dict[tuple[int, str], SemesterSummary] = {}
+        if t.academic_summary:
+            lines = {semester_key(line): line for line in t.academic_summary.semester_summary}
+        blocks: list[Any] = []
+        for key, indices in group_by_semester(t.course).items():
+            # Kept together (moved whole to the next column) unless taller than a column, when
+            # the table splits with its heading and column headers repeated.
+            blocks.append(KeepTogether([self.semester_block([t.course[i] for i in indices], lines.get(key))]))
+            blocks.append(Spacer(1, 2.5 * mm))
+        return blocks
+
+    def semester_block(self, courses: list[Course], line: SemesterSummary | None) -> Table:
+        s, labels = self.s, self.labels
+        first = courses[0]
+        name = self.text(first.semester_name)
+        heading = f"{name} {labels['academic_year']} {_year(first.year, self.lang)}"
+        widths = [15 * mm, COLUMN_WIDTH - 15 * mm - 11 * mm - 9 * mm, 11 * mm, 9 * mm]
+        rows: list[list[Any]] = [
+            [Paragraph(escape(heading), s.heading), "", "", ""],
+            [
+                Paragraph(labels["code"], s.label),
+                Paragraph(labels["title"], s.label),
+                Paragraph(labels["credits"], ParagraphStyle("lc", parent=s.label, alignment=TA_RIGHT)),
+                Paragraph(labels["grade"], ParagraphStyle("lg", parent=s.label, alignment=TA_CENTER)),
+            ],
+        ]
+        for course in courses:
+            rows.append(
+                [
+                    Paragraph(escape(course.course_number), s.cell),
+                    _para(self.text(course.course_title), s.cell, widths[1] - 4),
+                    Paragraph(_number(course.course_credit_value), s.cell_right),
+                    Paragraph(escape(course.course_academic_grade_text), s.cell_center),
+                ]
+            )
+        style = [
+            ("SPAN", (0, 0), (-1, 0)),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONT", (0, 0), (-1, -1), REGULAR),
+            ("TOPPADDING", (0, 0), (-1, -1), 0.6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("LINEBELOW", (0, 1), (-1, 1), 0.4, RULE),
+        ]
+        if line is not None:
+            text = labels["semester_line"].format(
+                value=_number(line.semester_credit_value),
+                earned=_number(line.semester_credit_earned),
+                gpa=_gpa(line.semester_gpa),
+                gpax=_gpa(line.semester_gpax),
+            )
+            rows.append([Paragraph(escape(text), s.small), "", "", ""])
+            style += [("SPAN", (0, -1), (-1, -1)), ("LINEABOVE", (0, -1), (-1, -1), 0.4, RULE)]
+        table = Table(rows, colWidths=widths, repeatRows=2)
+        table.setStyle(TableStyle(style))
+        return table
+
+    # -- totals, honours, thesis, notes
+
+    def totals(self) -> list[Any]:
+        t, s, labels = self.t, self.s, self.labels
+        rows: list[tuple[str, str]] = []
+        summary = t.academic_summary
+        if summary is not None:
+            rows += [
+                (labels["total_credits"], _number(summary.total_credit_value)),
+                (labels["earned_credits"], _number(summary.total_credit_earned)),
+                (labels["counted_credits"], _number(summary.total_credit_calculated)),
+                (labels["gpax"], _gpa(summary.total_gpax)),
+            ]
+        if t.student.credits_tranferred:
+            rows.append((labels["transferred"], _number(t.student.credits_tranferred)))
+        extra = t.additional_information
+        if extra and extra.hons:
+            rows.append((labels["honours"], self.text(extra.hons)))
+        if extra and extra.thesis_title:
+            rows.append((labels["thesis"], self.text(extra.thesis_title)))
+        if extra:
+            notes = [
+                n
+                for n in extra.infomation_note
+                if (n.subject.language_id or self.edition).lower() == self.lang
+            ]
+            for note in notes or extra.infomation_note:
+                rows.append((note.subject.value, note.content.value))
+        value_width = COLUMN_WIDTH - 40 * mm
+        data = [[_para(k, s.label, 40 * mm - 4), _para(v, s.bold, value_width - 4)] for k, v in rows]
+        table = Table(data, colWidths=[40 * mm, value_width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONT", (0, 0), (-1, -1), REGULAR),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("LINEABOVE", (0, 0), (-1, 0), 1, NAVY),
+                ]
+            )
+        )
+        return [KeepTogether([Paragraph(escape(labels["totals"]), s.heading), table])]
+
+
+def _is_thai(text: str) -> bool:
+    return any("\u0e00" <= c <= "\u0e7f" for c in text)
+
+
+# ------------------------------------------------------------ pages and canvas
+
+
+class _Furniture:
+    """Draws what every page carries: the running header, footer and watermark."""
+
+    def __init__(self, builder: _Builder) -> None:
+        self.b = builder
+
+    def later_header(self, canvas: Canvas, doc: Any) -> None:
+        b = self.b
+        text = (
+            f"{b.text(b.t.organization.organization_name)} · {b.student_name()} · {b.student_number()} · "
+            f"{b.labels['document_id']} {b.t.transcript_context.transcript_id}"
+        )
+        paragraph = Paragraph(escape(text), b.s.small)
+        _, height = paragraph.wrap(PAGE_WIDTH - 2 * MARGIN, 20 * mm)
+        paragraph.drawOn(canvas, MARGIN, PAGE_HEIGHT - MARGIN - height)
+        canvas.setStrokeColor(NAVY)
+        canvas.setLineWidth(0.8)
+        canvas.line(
+            MARGIN, PAGE_HEIGHT - MARGIN - height - 2, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - MARGIN - height - 2
+        )
+
+    def footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        b, stamp = self.b, self.b.stamp
+        labels = b.labels
+        width = PAGE_WIDTH - 2 * MARGIN - 26 * mm
+        lines = []
+        registrars = b.t.organization.registrar
+        if registrars:
+            r = registrars[0]
+            who = " ".join(x for x in (b.text(r.name_prefix) if r.name_prefix else "", b.text(r.name)) if x)
+            title = b.text(r.title) if r.title else labels["registrar"]
+            lines.append((f"{who}, {title}", b.s.small))
+        if stamp.state == "verified":
+            when = (
+                stamp.signing_time.astimezone(dt.timezone(dt.timedelta(hours=7)))
+                if stamp.signing_time
+                else None
+            )
+            lines.append(
+                (labels["signed"].format(signer=stamp.signer or "?", time=_moment(when, b.lang)), b.s.small)
+            )
+            if stamp.timestamp_time:
+                ts = stamp.timestamp_time.astimezone(dt.timezone(dt.timedelta(hours=7)))
+                lines.append((labels["timestamped"].format(time=_moment(ts, b.lang)), b.s.tiny))
+            lines.append((labels["how_to_verify"], b.s.tiny))
+        elif stamp.state == "not-verified":
+            lines.append((labels["unverified_statement"].format(reason=stamp.reason or "?"), b.s.small))
+        else:
+            lines.append((labels["unsigned_statement"], b.s.small))
+        lines.append(
+            (
+                f"{labels['page'].format(page=page, pages=pages)} · {labels['document_id']} "
+                f"{b.t.transcript_context.transcript_id} · {labels['qr']}",
+                b.s.tiny,
+            )
+        )
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        top = MARGIN + FOOTER_HEIGHT - 4 * mm
+        canvas.line(MARGIN, top, PAGE_WIDTH - MARGIN, top)
+        y = top - 1.5 * mm
+        for text, style in lines:
+            for line in break_lines(text, style.fontName, style.fontSize, width - 2):
+                paragraph = Paragraph(escape(line), style)
+                _, height = paragraph.wrap(width, 20 * mm)
+                y -= height
+                paragraph.drawOn(canvas, MARGIN, y)
+        self.qr(canvas)
+
+    def qr(self, canvas: Canvas) -> None:
+        """The QR code (document ID and SHA-256 of the signed content), drawn module by module.
+
+        Drawn directly rather than through reportlab.graphics, which would add an unembedded
+        Helvetica to the page's resources.
+        """
+        stamp = self.b.stamp
+        payload = f"TRANSCRIPT:{self.b.t.transcript_context.transcript_id}\nSHA-256:{stamp.digest}"
+        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        code.addData(payload)
+        code.make()
+        count = code.getModuleCount()
+        size = 24 * mm
+        box = size / (count + 2)
+        left, bottom = PAGE_WIDTH - MARGIN - size, MARGIN + 1 * mm
+        canvas.saveState()
+        canvas.setFillColor(colors.black)
+        for r in range(count):
+            for c in range(count):
+                if code.isDark(r, c):
+                    canvas.rect(
+                        left + (c + 1) * box, bottom + size - (r + 2) * box, box, box, stroke=0, fill=1
+                    )
+        canvas.restoreState()
+
+    def watermark(self, canvas: Canvas) -> None:
+        stamp, labels = self.b.stamp, self.b.labels
+        marks = []
+        if stamp.state == "not-signed":
+            marks.append((labels["watermark_not_signed"], colors.HexColor("#C62828")))
+        elif stamp.state == "not-verified":
+            marks.append((labels["watermark_not_verified"], colors.HexColor("#C62828")))
+        if stamp.demo:
+            marks.append((labels["watermark_demo"], colors.HexColor("#E65100")))
+        for index, (text, color) in enumerate(marks):
+            style = ParagraphStyle(
+                "watermark", fontName=BOLD, fontSize=30 if index == 0 else 18, leading=36, shaping=1,
+                textColor=color, alignment=TA_CENTER,
+            )  # fmt: skip
+            paragraph = Paragraph(escape(text), style)
+            _, height = paragraph.wrap(PAGE_WIDTH * 1.1, 60 * mm)
+            canvas.saveState()
+            canvas.setFillAlpha(0.22)
+            canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2 - index * 28 * mm)
+            canvas.rotate(50)
+            paragraph.drawOn(canvas, -PAGE_WIDTH * 0.55, -height / 2)
+            canvas.restoreState()
+
+
+def _moment(value: dt.datetime | None, language: str) -> str:
+    if value is None:
+        return "-"
+    return f"{long_date(value.date(), language)} {value:%H:%M} (UTC+7)"
+
+
+def _canvas_class(furniture: _Furniture) -> type[Canvas]:
+    class TranscriptCanvas(Canvas):
+        """Holds pages back until the end, so each footer can say 'page N of M'."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's API
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                furniture.footer(self, number, total)
+                furniture.watermark(self)
+                super().showPage()
+            super().save()
+
+    return TranscriptCanvas
+
+
+def build_pdf(t: Transcript, language: str, stamp: Stamp) -> bytes:
+    """Lay out one transcript edition and return the PDF bytes (identical for identical input)."""
+    register_fonts()
+    builder = _Builder(t, language, stamp)
+    furniture = _Furniture(builder)
+    top = builder.header()
+    full = PAGE_WIDTH - 2 * MARGIN
+    top_height = sum(f.wrap(full, PAGE_HEIGHT)[1] for f in top) + 6 * mm
+    body_bottom = MARGIN + FOOTER_HEIGHT
+    first_columns_top = PAGE_HEIGHT - MARGIN - top_height
+    later_top = PAGE_HEIGHT - MARGIN - LATER_HEADER
+
+    def columns(top_y: float, prefix: str) -> list[Frame]:
+        height = top_y - body_bottom
+        return [
+            Frame(MARGIN, body_bottom, COLUMN_WIDTH, height, id=f"{prefix}-left", leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0),
+            Frame(MARGIN + COLUMN_WIDTH + GUTTER, body_bottom, COLUMN_WIDTH, height, id=f"{prefix}-right",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0),
+        ]  # fmt: skip
+
+    first = PageTemplate(
+        id="first",
+        frames=[
+            Frame(MARGIN, first_columns_top, full, top_height, id="top", leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0),
+            *columns(first_columns_top, "first"),
+        ],
+    )  # fmt: skip
+    later = PageTemplate(id="later", frames=columns(later_top, "later"), onPage=furniture.later_header)
+    out = io.BytesIO()
+    context = t.transcript_context
+    doc = BaseDocTemplate(
+        out,
+        pagesize=A4,
+        pageTemplates=[first, later],
+        invariant=1,
+        initialFontName=REGULAR,
+        title=f"{pick(context.name, language, builder.edition)} {context.transcript_id}",
+        author=pick(t.organization.organization_name, language, builder.edition),
+        subject=builder.student_name(),
+        creator="thai-transcript",
+        producer="thai-transcript (reportlab)",
+        lang="th-TH" if language == "th" else "en-GB",
+    )
+    story: list[Any] = [
+        *top,
+        NextPageTemplate("later"),
+        FrameBreak(),
+        *builder.semesters(),
+        *builder.totals(),
+    ]
+    doc.build(story, canvasmaker=_canvas_class(furniture))
+    return out.getvalue()

@@ -1,0 +1,71 @@
+"""Thai text on paper: word boundaries, line breaking, and dates in either edition.
+
+Thai writes no spaces between words, so a line may only break where a dictionary says a
+word ends (pythainlp's ``newmm`` segmenter, pure Python, on every platform). reportlab's own
+wrapping breaks inside words (and even inside a grapheme cluster), so lines are broken here,
+measured with the shaped width, and handed to reportlab already broken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+
+from .fonts import text_width
+
+THAI_MONTHS = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)  # fmt: skip
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+def long_date(value: dt.date, language: str) -> str:
+    """4 พฤษภาคม 2563 (Buddhist era) in Thai; 4 May 2020 in English."""
+    if language == "th":
+        return f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + 543}"
+    return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
+
+
+@cache
+def words(text: str) -> tuple[str, ...]:
+    """Units a line may break between: Thai words from the dictionary, other runs at spaces."""
+    if not _THAI.search(text):
+        return tuple(re.findall(r"\S+\s*", text))
+    from pythainlp.tokenize import word_tokenize  # loads its dictionary on first use
+
+    units: list[str] = []
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        if token.isspace() and units:
+            units[-1] += token
+        else:
+            units.append(token)
+    return tuple(units)
+
+
+def break_lines(text: str, font: str, size: float, width: float, *, keep_together: bool = False) -> list[str]:
+    """`text` broken into lines no wider than `width`, only at word boundaries.
+
+    With `keep_together` (names) nothing is broken unless the text cannot fit at all, and
+    then only at spaces. A single word wider than the line is left whole rather than cut.
+    """
+    if text_width(text, font, size) <= width:
+        return [text]
+    units = tuple(re.findall(r"\S+\s*", text)) if keep_together else words(text)
+    lines: list[str] = []
+    current = ""
+    for unit in units:
+        candidate = current + unit
+        if current and text_width(candidate.rstrip(), font, size) > width:
+            lines.append(current.rstrip())
+            current = unit.lstrip()
+        else:
+            current = candidate
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
