@@ -407,6 +407,93 @@ def verify_command(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+class LanguageChoice(str, Enum):
+    th = "th"
+    en = "en"
+
+
+@app.command("render")
+def render_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Transcript XML files (signed or not).", metavar="FILE", show_default=False),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if missing).")],
+    lang: Annotated[
+        list[LanguageChoice],
+        typer.Option("--lang", help="Edition: th or en; repeat for both."),
+    ] = [LanguageChoice.th],  # noqa: B006 - typer needs a literal default
+    trust: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option("--trust", help="Trusted root certificates; needed to render a signed transcript."),
+    ] = None,
+    crl: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option("--crl", help="Certificate revocation lists for the verification.", show_default=False),
+    ] = None,
+    revocation: Annotated[
+        RevocationChoice,
+        typer.Option(help="require: no verdict without revocation data; soft: check what is available."),
+    ] = RevocationChoice.require,
+    require_valid: Annotated[
+        bool,
+        typer.Option(
+            "--require-valid", help="Refuse unsigned transcripts and signatures that do not verify."
+        ),
+    ] = False,
+) -> None:
+    """Render transcripts as A4 PDFs (Thai or English edition): OUT/<name>.<lang>.pdf.
+
+    A signed transcript is verified against --trust and rendered from what the signature covers.
+    An unsigned one carries a NOT SIGNED watermark, one that does not verify NOT VERIFIED.
+
+    Exit code 0 when every file was rendered, 1 when any was not, 2 for unusable options.
+    """
+    from .errors import InvalidDocument
+    from .files import prepare_output, write_atomically
+    from .render import RenderError, render_pdf
+    from .trust import TrustError, TrustSettings
+
+    settings = None
+    if trust:
+        try:
+            settings = TrustSettings.from_files(trust, crl or [], revocation=revocation.value)
+        except TrustError as exc:
+            raise _fail(str(exc)) from None
+    try:
+        prepare_output(out)
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    failed = rendered = 0
+    for path in files:
+        try:
+            data = read_input(path)
+        except OSError as exc:
+            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+            failed += 1
+            continue
+        if isinstance(data, Problem):
+            typer.echo(data.format(str(path)))
+            failed += 1
+            continue
+        for edition in dict.fromkeys(lang):
+            try:
+                pdf = render_pdf(data, edition.value, trust=settings, require_valid=require_valid)
+            except InvalidDocument as exc:
+                typer.echo(ValidationResult.of(exc.problems).format(str(path)))
+                failed += 1
+                break
+            except RenderError as exc:
+                typer.echo(f"{path}: not rendered: {exc}", err=True)
+                failed += 1
+                break
+            write_atomically(out / f"{path.stem}.{edition.value}.pdf", pdf)
+            rendered += 1
+    typer.echo(f"{rendered} PDF{'s' if rendered != 1 else ''} written to {out}", err=True)
+    if failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 @app.command("demo-pki")
 def demo_pki_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo PKI (created if missing).")],

@@ -25,7 +25,6 @@ LABELS: dict[str, dict[str, str]] = {
         "credits": "หน่วยกิต",
         "grade": "เกรด",
         "academic_year": "ปีการศึกษา",
-        "continued": "(ต่อ)",
         "semester_line": "หน่วยกิตที่ลง {value}  ได้ {earned}  GPA {gpa}  GPAX {gpax}",
         "totals": "สรุปผลการศึกษา",
         "total_credits": "หน่วยกิตที่ลงทะเบียนทั้งหมด",
@@ -68,8 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "Course Title",
         "credits": "Credits",
         "grade": "Grade",
-        "academic_year": "Academic Year",
-        "continued": "(continued)",
+        "academic_year": ", Academic Year",
         "semester_line": "Credits attempted {value}  earned {earned}  GPA {gpa}  GPAX {gpax}",
         "totals": "Summary",
         "total_credits": "Total credits attempted",
@@ -96,6 +94,7 @@ LABELS: dict[str, dict[str, str]] = {
 NATIONALITIES = {
     "th": {"TH": "ไทย", "AU": "ออสเตรเลีย", "DE": "เยอรมัน", "US": "อเมริกัน", "GB": "อังกฤษ", "JP": "ญี่ปุ่น",
            "CN": "จีน", "LA": "ลาว", "MM": "เมียนมา", "KH": "กัมพูชา", "VN": "เวียดนาม"},
-    "en": {"TH": "Thai", "AU": "Australian", "DE": "German", "US": "American", "GB": "British", "JP": "Japanese",
-           "CN": "Chinese", "LA": "Lao", "MM": "Myanmar", "KH": "Cambodian", "VN": "Vietnamese"},
+    "en": {"TH": "Thai", "AU": "Australian", "DE": "German", "US": "American", "GB": "British",
+           "JP": "Japanese", "CN": "Chinese", "LA": "Lao", "MM": "Myanmar", "KH": "Cambodian",
+           "VN": "Vietnamese"},
 }  # fmt: skip

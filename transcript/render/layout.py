@@ -290,7 +290,8 @@ class _Builder:
         s, labels = self.s, self.labels
         first = courses[0]
         name = self.text(first.semester_name)
-        heading = f"{name} {labels['academic_year']} {_year(first.year, self.lang)}"
+        separator = "" if labels["academic_year"].startswith(",") else " "
+        heading = f"{name}{separator}{labels['academic_year']} {_year(first.year, self.lang)}"
         widths = [15 * mm, COLUMN_WIDTH - 15 * mm - 11 * mm - 9 * mm, 11 * mm, 9 * mm]
         rows: list[list[Any]] = [
             [Paragraph(escape(heading), s.heading), "", "", ""],
@@ -519,7 +520,7 @@ def _canvas_class(furniture: _Furniture) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 - reportlab's API
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -547,23 +548,25 @@ def build_pdf(t: Transcript, language: str, stamp: Stamp) -> bytes:
     first_columns_top = PAGE_HEIGHT - MARGIN - top_height
     later_top = PAGE_HEIGHT - MARGIN - LATER_HEADER
 
+    def frame(x: float, y: float, width: float, height: float, name: str) -> Frame:
+        return Frame(
+            x, y, width, height, id=name, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
+        )
+
     def columns(top_y: float, prefix: str) -> list[Frame]:
         height = top_y - body_bottom
         return [
-            Frame(MARGIN, body_bottom, COLUMN_WIDTH, height, id=f"{prefix}-left", leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0),
-            Frame(MARGIN + COLUMN_WIDTH + GUTTER, body_bottom, COLUMN_WIDTH, height, id=f"{prefix}-right",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0),
-        ]  # fmt: skip
+            frame(MARGIN, body_bottom, COLUMN_WIDTH, height, f"{prefix}-left"),
+            frame(MARGIN + COLUMN_WIDTH + GUTTER, body_bottom, COLUMN_WIDTH, height, f"{prefix}-right"),
+        ]
 
     first = PageTemplate(
         id="first",
         frames=[
-            Frame(MARGIN, first_columns_top, full, top_height, id="top", leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0),
+            frame(MARGIN, first_columns_top, full, top_height, "top"),
             *columns(first_columns_top, "first"),
         ],
-    )  # fmt: skip
+    )
     later = PageTemplate(id="later", frames=columns(later_top, "later"), onPage=furniture.later_header)
     out = io.BytesIO()
     context = t.transcript_context
