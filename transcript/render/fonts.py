@@ -76,9 +76,16 @@ def _install_hooks() -> None:
     original_cmap = ttfonts.makeToUnicodeCMap
 
     def shape_frag_word(w, *args, **kwargs):  # type: ignore[no-untyped-def]
+        key = _cache_key(w, args, kwargs)
+        if key is not None and key in _shaped_words:
+            return _rebuild(w, _shaped_words[key])
         shaped = original_shape(w, *args, **kwargs)
         if shaped is not w:
             _fix_sara_am(w, shaped)
+        if key is not None:
+            if len(_shaped_words) > _CACHE_LIMIT:
+                _shaped_words.clear()
+            _shaped_words[key] = None if shaped is w else (shaped[0], shaped[1][1], type(shaped))
         return shaped
 
     def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -96,6 +103,30 @@ def _install_hooks() -> None:
     ttfonts.shapeFragWord = shape_frag_word
     rl_paragraph.shapeFragWord = shape_frag_word
     ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+
+
+# Shaping results by (font, size, text) of single-fragment words. reportlab shapes every word
+# each time a paragraph is wrapped (tables wrap their cells several times), so the same words
+# are shaped again and again; the result depends only on the key.
+_CACHE_LIMIT = 50_000
+_shaped_words: dict[tuple[str, float, str], tuple[float, ShapedStr, type] | None] = {}
+
+
+def _cache_key(w: list, args: tuple, kwargs: dict) -> tuple[str, float, str] | None:  # type: ignore[type-arg]
+    if args or kwargs or isinstance(w, ttfonts.ShapedFragWord) or len(w) != 2:
+        return None
+    frag, text = w[1]
+    if hasattr(frag, "cbDefn") or not isinstance(text, str):
+        return None
+    return (frag.fontName, frag.fontSize, str(text))
+
+
+def _rebuild(w: list, cached: tuple[float, ShapedStr, type] | None) -> list:  # type: ignore[type-arg]
+    """The shaped word for `w` from a cached result, with `w`'s own fragment style."""
+    if cached is None:
+        return w
+    width, text, klass = cached
+    return klass([width, (w[1][0], text)])
 
 
 def _source_text(w: list) -> str:  # type: ignore[type-arg]

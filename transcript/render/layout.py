@@ -118,9 +118,25 @@ def pick(texts: Sequence[Text], language: str, edition: str) -> str:
 
 
 def _para(text: str, style: ParagraphStyle, width: float, *, keep_together: bool = False) -> Paragraph:
-    """A paragraph whose lines were broken at Thai word boundaries to fit `width`."""
+    """A paragraph whose lines were broken at Thai word boundaries to fit `width`.
+
+    Text without Thai is not shaped (Latin needs no shaping, and shaping costs time).
+    """
+    if not _is_thai(text):
+        return Paragraph(escape(text), _unshaped(style))
     lines = break_lines(text, style.fontName, style.fontSize, width - 1, keep_together=keep_together)
     return Paragraph("<br/>".join(escape(line) for line in lines), style)
+
+
+_UNSHAPED: dict[str, ParagraphStyle] = {}
+
+
+def _unshaped(style: ParagraphStyle) -> ParagraphStyle:
+    # Keyed by name: `_styles` makes the same styles, under the same names, for every document.
+    found = _UNSHAPED.get(style.name)
+    if found is None:
+        found = _UNSHAPED[style.name] = ParagraphStyle(f"{style.name}-latin", parent=style, shaping=0)
+    return found
 
 
 def _date(value: Any, language: str) -> str:
@@ -303,12 +319,13 @@ class _Builder:
             ],
         ]
         for course in courses:
+            # Codes, credits and grades are Latin: plain cells, no paragraph or shaping needed.
             rows.append(
                 [
-                    Paragraph(escape(course.course_number), s.cell),
+                    course.course_number,
                     _para(self.text(course.course_title), s.cell, widths[1] - 4),
-                    Paragraph(_number(course.course_credit_value), s.cell_right),
-                    Paragraph(escape(course.course_academic_grade_text), s.cell_center),
+                    _number(course.course_credit_value),
+                    course.course_academic_grade_text,
                 ]
             )
         style = [
@@ -320,6 +337,9 @@ class _Builder:
             ("LEFTPADDING", (0, 0), (-1, -1), 2),
             ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("FONT", (0, 2), (-1, -1), REGULAR, s.cell.fontSize, s.cell.leading),
+            ("ALIGN", (2, 2), (2, -1), "RIGHT"),
+            ("ALIGN", (3, 2), (3, -1), "CENTER"),
             ("LINEBELOW", (0, 1), (-1, 1), 0.4, RULE),
         ]
         if line is not None:
@@ -393,6 +413,16 @@ class _Furniture:
 
     def __init__(self, builder: _Builder) -> None:
         self.b = builder
+        self._code: Any = None
+        self._qr_drawn = False
+
+    def _qr_code(self) -> Any:
+        if self._code is None:  # one code per document, drawn on every page
+            payload = f"TRANSCRIPT:{self.b.t.transcript_context.transcript_id}\nSHA-256:{self.b.stamp.digest}"
+            self._code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+            self._code.addData(payload)
+            self._code.make()
+        return self._code
 
     def later_header(self, canvas: Canvas, doc: Any) -> None:
         b = self.b
@@ -458,28 +488,35 @@ class _Furniture:
         self.qr(canvas)
 
     def qr(self, canvas: Canvas) -> None:
-        """The QR code (document ID and SHA-256 of the signed content), drawn module by module.
+        """The QR code (document ID and SHA-256 of the signed content).
 
-        Drawn directly rather than through reportlab.graphics, which would add an unembedded
-        Helvetica to the page's resources.
+        Drawn once into a form XObject that every page shows, run by run rather than through
+        reportlab.graphics (which would add an unembedded Helvetica to the resources).
         """
-        stamp = self.b.stamp
-        payload = f"TRANSCRIPT:{self.b.t.transcript_context.transcript_id}\nSHA-256:{stamp.digest}"
-        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-        code.addData(payload)
-        code.make()
-        count = code.getModuleCount()
         size = 24 * mm
-        box = size / (count + 2)
-        left, bottom = PAGE_WIDTH - MARGIN - size, MARGIN + 1 * mm
+        if not self._qr_drawn:
+            code = self._qr_code()
+            count = code.getModuleCount()
+            box = size / (count + 2)
+            canvas.beginForm("transcript-qr", lowerx=0, lowery=0, upperx=size, uppery=size)
+            canvas.setFillColor(colors.black)
+            path = canvas.beginPath()
+            for r in range(count):
+                c = 0
+                while c < count:
+                    if code.isDark(r, c):
+                        start = c
+                        while c < count and code.isDark(r, c):
+                            c += 1
+                        path.rect((start + 1) * box, size - (r + 2) * box, (c - start) * box, box)
+                    else:
+                        c += 1
+            canvas.drawPath(path, stroke=0, fill=1)
+            canvas.endForm()
+            self._qr_drawn = True
         canvas.saveState()
-        canvas.setFillColor(colors.black)
-        for r in range(count):
-            for c in range(count):
-                if code.isDark(r, c):
-                    canvas.rect(
-                        left + (c + 1) * box, bottom + size - (r + 2) * box, box, box, stroke=0, fill=1
-                    )
+        canvas.translate(PAGE_WIDTH - MARGIN - size, MARGIN + 1 * mm)
+        canvas.doForm("transcript-qr")
         canvas.restoreState()
 
     def watermark(self, canvas: Canvas) -> None:
