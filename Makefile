@@ -31,6 +31,8 @@ demo: $(STAMP)
 	@echo "... (all results: out/verify.txt)"
 	$(BIN)/transcript verify out/signed/631010001.xml --trust $(PKI)/root.pem \
 		--crl $(PKI)/root.crl --crl $(PKI)/issuing-ca.crl
+	$(BIN)/transcript render out/signed/631010001.xml out/signed/632010006.xml --lang th --lang en \
+		--out out/pdf --trust $(PKI)/root.pem --crl $(PKI)/root.crl --crl $(PKI)/issuing-ca.crl
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -53,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/xmlio.py
 	$(BIN)/python benchmarks/convert.py --students 2000
 	$(BIN)/python benchmarks/signing.py
+	$(BIN)/python benchmarks/render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import hashlib
 
-from ..errors import InvalidDocument, TranscriptError
-from ..rules import read_and_validate
+from ..errors import TranscriptError
 from ..trust import TrustSettings
 from ..verify import verify
-from ..xmlio import DS_NS, parse_untrusted
+from ..xmlio import DS_NS, load, parse_untrusted
 from .layout import Stamp, build_pdf
 
 LANGUAGES = ("th", "en")
@@ -73,9 +72,7 @@ def render_pdf(
         return build_pdf(report.transcript, lang, stamp)
     if require_valid:
         raise RenderError("the transcript is not signed; not rendered (--require-valid)")
-    result, model = read_and_validate(data)
-    if model is None:
-        raise InvalidDocument(result.errors)
+    model = load(data)  # raises InvalidDocument for anything that is not a schema-valid transcript
     stamp = Stamp(state="not-signed", digest=hashlib.sha256(bytes(data)).hexdigest(), demo=demo)
     return build_pdf(model, lang, stamp)
 

@@ -214,6 +214,7 @@ class _Builder:
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("FONT", (0, 0), (-1, -1), REGULAR),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("LINEBELOW", (0, 0), (-1, 0), 1.2, NAVY),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
                 ]
@@ -264,11 +265,15 @@ class _Builder:
             ("graduated", _date(st.date_of_graduation, self.lang), False),
             ("status", status, False),
         ]
-        cells = [
-            [Paragraph(escape(labels[key]), s.label), _para(value, s.bold if strong else s.body, value_width,
-                                                            keep_together=key == "name")]
-            for key, value, strong in rows
-        ]  # fmt: skip
+        cells = []
+        for key, value, strong in rows:
+            style = s.bold if strong else s.body
+            cells.append(
+                [
+                    Paragraph(escape(labels[key]), s.label),
+                    _para(value, style, value_width - 4, keep_together=key == "name"),
+                ]
+            )
         half = (len(cells) + 1) // 2
         left, right = cells[:half], cells[half:]
         data = [left[i] + (right[i] if i < len(right) else ["", ""]) for i in range(half)]
@@ -281,6 +286,7 @@ class _Builder:
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                     ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                     ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE),
                 ]
             )
@@ -335,6 +341,7 @@ class _Builder:
             ("TOPPADDING", (0, 0), (-1, -1), 0.6),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6),
             ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
             ("FONT", (0, 2), (-1, -1), REGULAR, s.cell.fontSize, s.cell.leading),
@@ -392,6 +399,7 @@ class _Builder:
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("FONT", (0, 0), (-1, -1), REGULAR),
                     ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                     ("LINEABOVE", (0, 0), (-1, 0), 1, NAVY),

@@ -49,14 +49,20 @@ def words(text: str) -> tuple[str, ...]:
 
 
 def break_lines(text: str, font: str, size: float, width: float, *, keep_together: bool = False) -> list[str]:
-    """`text` broken into lines no wider than `width`, only at word boundaries.
+    """`text` broken into lines no wider than `width`, never inside a word.
 
-    With `keep_together` (names) nothing is broken unless the text cannot fit at all, and
-    then only at spaces. A single word wider than the line is left whole rather than cut.
+    Spaces (phrase boundaries in Thai) are preferred: a space-separated chunk is split into
+    dictionary words only when it cannot fit on a line of its own. With `keep_together`
+    (names) chunks are never split. A single word wider than the line is left whole.
     """
     if text_width(text, font, size) <= width:
         return [text]
-    units = tuple(re.findall(r"\S+\s*", text)) if keep_together else words(text)
+    units: list[str] = []
+    for chunk in re.findall(r"\S+\s*", text):
+        if keep_together or text_width(chunk.rstrip(), font, size) <= width:
+            units.append(chunk)
+        else:
+            units.extend(words(chunk))
     lines: list[str] = []
     current = ""
     for unit in units:

@@ -1,0 +1,270 @@
+"""The PDF: Thai and English text that reads back exactly, embedded fonts, QR, watermarks, trust."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import transcript
+from transcript.render import RenderError, render_pdf
+from transcript.render.thai import break_lines, long_date, words
+from transcript.signing import XmlSigner
+
+from .conftest import EXAMPLES, require_tool
+from .pkihelp import AttackPki
+
+SCRIPT = Path(sys.executable).parent / "transcript"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+TRICKY = "ผู้ ที่ ปู่ น้ำ ฝั่ง ญ ฐ ปั้น กุ้ง ฎีกา ญี่ปุ่น ซ้ำ ต่ำ คำ ฤๅษี"
+
+
+def pdftotext(pdf: bytes, tmp_path: Path, *args: str) -> str:
+    tool = require_tool("pdftotext")
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        [tool, "-raw", *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def texts_of(xml: bytes, language: str, tags: set[str]) -> list[str]:
+    root = etree.fromstring(xml)
+    return [
+        e.text.strip()
+        for e in root.iter()
+        if isinstance(e.tag, str)
+        and etree.QName(e).localname in tags
+        and (e.get("languageID") or "").lower() == language
+    ]
+
+
+PRINTED = {
+    "CourseTitle", "OrganizationName", "GivenName", "FamilyName", "FacultyName", "ProgramName", "Major",
+    "Degree", "Hons", "SemesterName", "SchoolLevel", "ThesisTitle",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def pdfs() -> dict[tuple[str, str], bytes]:
+    return {
+        (path.stem, lang): render_pdf(path.read_bytes(), lang)
+        for path in sorted(EXAMPLES.glob("*.xml"))
+        for lang in ("th", "en")
+    }
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_every_printed_text_reads_back_exactly(pdfs, lang: str, tmp_path: Path) -> None:
+    for (stem, edition), pdf in pdfs.items():
+        if edition != lang:
+            continue
+        text = pdftotext(pdf, tmp_path)
+        assert not any(0xE000 <= ord(c) <= 0xF8FF for c in text), f"{stem}: private-use characters extracted"
+        flat = squeeze(text)
+        xml = (EXAMPLES / f"{stem}.xml").read_bytes()
+        for expected in texts_of(xml, lang, PRINTED):
+            assert squeeze(expected) in flat, f"{stem}.{lang}: {expected!r} does not read back"
+
+
+def test_tricky_thai_reads_back(tmp_path: Path) -> None:
+    """Tone marks over upper vowels, SARA AM with and without tone, descender-less ญ and ฐ."""
+    data = (EXAMPLES / "master-thesis.xml").read_bytes()
+    model = transcript.load(data)
+    model.course[0].course_title[0].value = TRICKY
+    text = pdftotext(render_pdf(transcript.dump(model), "th"), tmp_path)
+    assert TRICKY in text or squeeze(TRICKY) in squeeze(text)
+
+
+def test_headings_totals_and_dates(pdfs, tmp_path: Path) -> None:
+    th = pdftotext(pdfs[("bachelor-honours", "th")], tmp_path)
+    en = pdftotext(pdfs[("bachelor-honours", "en")], tmp_path)
+    for expected in ("ใบประมวลผลการศึกษา", "ภาคต้น ปีการศึกษา 2563", "ภาคฤดูร้อน ปีการศึกษา 2564",
+                     "สรุปผลการศึกษา", "3.77", "เกียรตินิยมอันดับ 1", "14 มีนาคม 2545", "หน้า 1 จาก 2",
+                     "SEU-2567-000123"):  # fmt: skip
+        assert expected in th, expected
+    for expected in ("Academic Transcript", "First Semester, Academic Year 2020",
+                     "Summer Session, Academic Year 2021", "First Class Honours", "14 March 2002",
+                     "Page 2 of 2", "Cumulative GPA (GPAX)"):  # fmt: skip
+        assert expected in en, expected
+
+
+def test_fonts_are_embedded(pdfs, tmp_path: Path) -> None:
+    tool = require_tool("pdffonts")
+    for (stem, lang), pdf in pdfs.items():
+        path = tmp_path / f"{stem}.{lang}.pdf"
+        path.write_bytes(pdf)
+        lines = subprocess.run(
+            [tool, str(path)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[2:]
+        assert lines, stem
+        for line in lines:
+            assert "Sarabun" in line and " yes yes yes " in line, line
+
+
+def test_qr_carries_document_id_and_digest(tmp_path: Path) -> None:
+    zbarimg = require_tool("zbarimg")
+    pdftoppm = require_tool("pdftoppm")
+    data = (EXAMPLES / "transfer-su.xml").read_bytes()
+    (tmp_path / "t.pdf").write_bytes(render_pdf(data, "en"))
+    page = [pdftoppm, "-png", "-r", "200", "-f", "1", "-l", "1"]
+    subprocess.run([*page, str(tmp_path / "t.pdf"), str(tmp_path / "p")], check=True)
+    image = next(tmp_path.glob("p*.png"))
+    decoded = subprocess.run(
+        [zbarimg, "-q", "--raw", str(image)], capture_output=True, text=True
+    ).stdout.strip()
+    assert decoded == f"TRANSCRIPT:SEU-2567-000777\nSHA-256:{hashlib.sha256(data).hexdigest()}"
+
+
+def test_same_input_same_bytes() -> None:
+    data = (EXAMPLES / "master-thesis.xml").read_bytes()
+    assert render_pdf(data, "th") == render_pdf(data, "th")
+
+
+def test_unsigned_gets_the_not_signed_watermark(pdfs, tmp_path: Path) -> None:
+    text = pdftotext(pdfs[("master-thesis", "en")], tmp_path)
+    assert "NOTSIGNED/ไม่ได้ลงนาม" in squeeze(text) and "not digitally signed" in text
+
+
+def test_long_transcript_flows_over_pages(tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from xmlio import synthetic
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    data = synthetic(200)
+    pdf = render_pdf(data, "th")
+    text = pdftotext(pdf, tmp_path)
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) >= 3
+    count = len([p for p in pages if p.strip()])
+    assert f"หน้า {count} จาก {count}" in text
+    for number in range(200):
+        assert f"CS{number:04d}" in text
+    for page in pages[1:]:
+        if not page.strip():
+            continue
+        # Every page repeats the student and the column headers; no heading is left alone at a page end.
+        assert "สมชาย" in page and "รหัสวิชา" in page
+        body = [line for line in page.splitlines() if line.strip() and "หน้า" not in line]
+        before_footer = [line for line in body if not line.startswith(("เอกสารนี้", "มหาวิทยาลัย"))]
+        assert not before_footer[-1].startswith("รหัสวิชา ชื่อวิชา"), "a heading without courses ends a page"
+
+
+# -------------------------------------------------------------- signed input
+
+
+@pytest.fixture(scope="module")
+def signed_setup(tmp_path_factory):
+    pki = AttackPki.create(tmp_path_factory.mktemp("render-pki"))
+    data = (EXAMPLES / "bachelor-honours.xml").read_bytes()
+    return pki, XmlSigner(pki.identity()).sign(data)
+
+
+def test_signed_transcript_renders_from_verified_content(signed_setup, tmp_path: Path) -> None:
+    pki, signed = signed_setup
+    pdf = render_pdf(signed, "en", trust=pki.trust(), require_valid=True)
+    text = pdftotext(pdf, tmp_path)
+    assert "Digitally signed by Registrar (TEST ONLY)" in text
+    assert "NOTSIGNED" not in squeeze(text) and "NOTVERIFIED" not in squeeze(text)
+
+
+def test_signed_transcript_needs_trust(signed_setup) -> None:
+    _, signed = signed_setup
+    with pytest.raises(RenderError, match="--trust"):
+        render_pdf(signed, "th")
+
+
+def test_unverifiable_signature(signed_setup, tmp_path: Path) -> None:
+    pki, signed = signed_setup
+    root, _ = pki.write()
+    no_revocation = transcript.TrustSettings.from_files([root])  # revocation required, no CRL
+    pdf = render_pdf(signed, "en", trust=no_revocation)
+    assert "NOTVERIFIED/ตรวจสอบไม่ผ่าน" in squeeze(pdftotext(pdf, tmp_path))
+    with pytest.raises(RenderError, match="INDETERMINATE"):
+        render_pdf(signed, "en", trust=no_revocation, require_valid=True)
+    tampered = signed.replace(b"<tc:TotalGPAX>3.77<", b"<tc:TotalGPAX>4.00<")
+    with pytest.raises(RenderError, match="cannot be recovered"):
+        render_pdf(tampered, "en", trust=pki.trust())
+
+
+def test_wrapped_content_is_never_shown(signed_setup, tmp_path: Path) -> None:
+    """A forged transcript around the genuine signed one: what is shown is what was signed."""
+    pki, signed = signed_setup
+    root = etree.fromstring(signed)
+    root.find(".//{*}TotalGPAX").text = "4.00"
+    pdf_or_error: bytes | None = None
+    try:
+        pdf_or_error = render_pdf(etree.tostring(root), "en", trust=pki.trust())
+    except RenderError:
+        pdf_or_error = None
+    if pdf_or_error is not None:
+        assert "4.00" not in pdftotext(pdf_or_error, tmp_path)
+
+
+def test_unsigned_refused_with_require_valid() -> None:
+    with pytest.raises(RenderError, match="not signed"):
+        render_pdf((EXAMPLES / "transfer-su.xml").read_bytes(), "th", require_valid=True)
+
+
+# --------------------------------------------------------------- Thai helpers
+
+
+def test_thai_dates() -> None:
+    assert long_date(dt.date(2020, 5, 4), "th") == "4 พฤษภาคม 2563"
+    assert long_date(dt.date(2020, 5, 4), "en") == "4 May 2020"
+
+
+def test_lines_break_only_between_words() -> None:
+    text = "การจำแนกอารมณ์จากข้อความภาษาไทยบนสื่อสังคมออนไลน์ด้วยแบบจำลองภาษาขนาดใหญ่"
+    transcript.render.fonts.register_fonts()
+    lines = break_lines(text, "Sarabun", 9, 90)
+    assert len(lines) > 1 and "".join(lines) == text
+    boundaries = set()
+    position = 0
+    for word in words(text):
+        position += len(word)
+        boundaries.add(position)
+    position = 0
+    for line in lines[:-1]:
+        position += len(line)
+        assert position in boundaries, f"broke inside a word after {line!r}"
+
+
+def test_names_are_never_split() -> None:
+    transcript.render.fonts.register_fonts()
+    assert break_lines("นางสาวกัญญาณัฐ วงศ์สุวรรณ", "Sarabun", 9, 60, keep_together=True) == [
+        "นางสาวกัญญาณัฐ",
+        "วงศ์สุวรรณ",
+    ]
+
+
+# ------------------------------------------------------------------------- CLI
+
+
+def test_cli_render(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [str(SCRIPT), "render", *map(str, sorted(EXAMPLES.glob("*.xml"))), "--out", str(tmp_path),
+         "--lang", "th", "--lang", "en"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(
+        f"{p.stem}.{lang}.pdf" for p in EXAMPLES.glob("*.xml") for lang in ("th", "en")
+    )
+    refused = subprocess.run(
+        [str(SCRIPT), "render", str(EXAMPLES / "transfer-su.xml"), "--out", str(tmp_path / "x"),
+         "--require-valid"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert refused.returncode == 1 and "not signed" in refused.stderr
