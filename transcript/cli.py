@@ -7,19 +7,24 @@ failed check); 2 the command could not do its work (unreadable file, bad usage).
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from . import __version__
+from .errors import InvalidDocument
 from .grades import GradeScale, Rounding, load_scale
 from .problems import Problem, Severity, ValidationResult
 from .rules import validate
 from .xmlio import MAX_DOCUMENT_BYTES
+
+if TYPE_CHECKING:
+    from .keys import SigningIdentity
 
 BANGKOK = timezone(timedelta(hours=7))
 
@@ -224,7 +229,7 @@ def convert_command(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
-def _load_identity(key: Path, cert: Path | None, password_file: Path | None):
+def _load_identity(key: Path, cert: Path | None, password_file: Path | None) -> SigningIdentity:
     """Load the signing key once, asking for a password only when one is needed and nobody gave it."""
     from .keys import SigningKeyError, load_identity, password_from
 
@@ -494,6 +499,103 @@ def render_command(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+class PadesChoice(str, Enum):
+    bb = "B-B"
+    bt = "B-T"
+    blt = "B-LT"
+    blta = "B-LTA"
+
+
+@app.command("package")
+def package_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Signed transcript XML files.", metavar="SIGNED_XML", show_default=False),
+    ],
+    key: Annotated[Path, typer.Option("--key", help="PKCS#12 file (.p12/.pfx) or PEM private key.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if missing).")],
+    trust: Annotated[
+        list[Path],
+        typer.Option("--trust", help="Trusted root certificates (the XML is verified before rendering)."),
+    ],
+    crl: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--crl", help="Certificate revocation lists (checked, and embedded at B-LT).", show_default=False
+        ),
+    ] = None,
+    lang: Annotated[
+        list[LanguageChoice], typer.Option("--lang", help="Edition: th or en; repeat for both.")
+    ] = [  # noqa: B006
+        LanguageChoice.th
+    ],
+    pades: Annotated[PadesChoice, typer.Option("--pades", help="PAdES baseline level.")] = PadesChoice.bb,
+    tsa: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--tsa", help="RFC 3161 time-stamp authority (needed from B-T up).", show_default=False),
+    ] = None,
+    cert: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--cert", help="PEM certificate chain for a PEM key.", show_default=False),
+    ] = None,
+    password_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--password-file", help="File holding the key password.", show_default=False),
+    ] = None,
+) -> None:
+    """Make the national package: a PDF/A-3 carrying the signed XML, signed with PAdES.
+
+    Each signed XML is verified, rendered (OUT/<name>.<lang>.pdf), turned into PDF/A-3U with the
+    XML embedded, and signed with the same key; the PDF signature is the last change.
+
+    Exit code 0 when every file was packaged, 1 when any was not, 2 for unusable options.
+    """
+    from .files import prepare_output, write_atomically
+    from .package import build_package
+    from .pades import PadesError, PdfSigner
+    from .render import RenderError
+    from .trust import TrustError, TrustSettings
+    from .tsa import TimeStampClient, TimeStampError
+
+    try:
+        settings = TrustSettings.from_files(trust, crl or [])
+    except TrustError as exc:
+        raise _fail(str(exc)) from None
+    identity = _load_identity(key, cert, password_file)
+    try:
+        signer = PdfSigner(identity, pades.value, TimeStampClient(tsa) if tsa else None, settings)
+        prepare_output(out)
+    except PadesError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    failed = written = 0
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+            failed += 1
+            continue
+        for edition in dict.fromkeys(lang):
+            try:
+                pdf = build_package(data, edition.value, trust=settings, signer=signer, file_name=path.name)
+            except (RenderError, InvalidDocument) as exc:
+                typer.echo(f"{path}: not packaged: {exc}", err=True)
+                failed += 1
+                break
+            except (PadesError, TimeStampError) as exc:
+                raise _fail(f"{path}: not packaged: {exc}") from None
+            write_atomically(out / f"{path.stem}.{edition.value}.pdf", pdf)
+            written += 1
+    typer.echo(
+        f"{written} signed PDF/A-3 file{'s' if written != 1 else ''} ({pades.value}) written to {out}",
+        err=True,
+    )
+    if failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 @app.command("demo-pki")
 def demo_pki_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo PKI (created if missing).")],
@@ -538,6 +640,9 @@ def demo_tsa_command(
 
 def main() -> None:
     """Entry point of the ``transcript`` script."""
+    # pyHanko logs every validation failure with a traceback; the report already says it.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         app()
     except KeyboardInterrupt:

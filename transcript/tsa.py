@@ -40,6 +40,21 @@ class TimeStampClient:
     url: str
     timeout: float = 15.0
 
+    def post(self, request: bytes) -> bytes:
+        """Send a DER TimeStampReq and return the DER reply (raises `TimeStampError`)."""
+        http_request = urllib.request.Request(
+            self.url,
+            data=request,
+            headers={"Content-Type": TIMESTAMP_QUERY, "Accept": TIMESTAMP_REPLY},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(http_request, timeout=self.timeout) as reply:
+                return reply.read(1024 * 1024)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise TimeStampError(f"time-stamp authority {self.url} cannot be reached: {reason}") from None
+
     def stamp(self, data: bytes) -> bytes:
         """A time-stamp token (DER ContentInfo) over SHA-256(`data`)."""
         digest = hashlib.sha256(data).digest()
@@ -55,18 +70,7 @@ class TimeStampClient:
                 "cert_req": True,
             }
         )
-        http_request = urllib.request.Request(
-            self.url,
-            data=request.dump(),
-            headers={"Content-Type": TIMESTAMP_QUERY, "Accept": TIMESTAMP_REPLY},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(http_request, timeout=self.timeout) as reply:
-                body = reply.read(1024 * 1024)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise TimeStampError(f"time-stamp authority {self.url} cannot be reached: {reason}") from None
+        body = self.post(request.dump())
         try:
             response = tsp.TimeStampResp.load(body)
             status = response["status"]["status"].native

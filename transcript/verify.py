@@ -182,6 +182,7 @@ class VerificationReport:
     validation_time: dt.datetime | None = None
     summary: TranscriptSummary | None = None
     content_problems: tuple[Problem, ...] = ()
+    pdf_signer: Signer | None = None
     signed_xml: bytes | None = None
     transcript: Any = None  # the model read from signed_xml (for renderers); not in to_dict
 
@@ -197,6 +198,7 @@ class VerificationReport:
             "verdict": self.verdict.value,
             "sub_indication": self.sub_indication,
             "signer": self.signer.to_dict() if self.signer else None,
+            "pdf_signer": self.pdf_signer.to_dict() if self.pdf_signer else None,
             "signing_time": self.signing_time.isoformat() if self.signing_time else None,
             "timestamp_time": self.timestamp_time.isoformat() if self.timestamp_time else None,
             "validation_time": self.validation_time.isoformat() if self.validation_time else None,
@@ -235,6 +237,8 @@ class VerificationReport:
         if self.sub_indication and not self.ok:
             reason = next((c.detail for c in self.checks if c.sub_indication == self.sub_indication), "")
             lines.append(f"  Reason       {self.sub_indication}: {reason}")
+        if self.pdf_signer:
+            lines.append(f"  PDF signed   {self.pdf_signer.common_name} (PAdES)")
         if self.signer:
             lines.append(f"  Signed by    {self.signer.common_name}")
             lines.append(f"  Certificate  {self.signer.subject}")
@@ -257,7 +261,7 @@ class VerificationReport:
             lines.append(f"  GPAX         {s.gpax or '-'} ({s.courses} courses)")
         lines.append("  Checks")
         for c in self.checks:
-            lines.append(f"    {marks[c.status]} {c.name:18} {c.detail}")
+            lines.append(f"    {marks[c.status]} {c.name:22} {c.detail}")
         return "\n".join(lines)
 
 
@@ -283,7 +287,7 @@ def verify(
     at: dt.datetime | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> VerificationReport:
-    """Verify signed transcript XML; never raises for bad input.
+    """Verify a signed transcript, XML or the PDF package; never raises for bad input.
 
     `trust` is a `TrustSettings`, or the paths of trusted root certificates (PEM or DER),
     in which case `crls`, `revocation`, `allow_fetching` and `at` complete the settings.
@@ -293,14 +297,18 @@ def verify(
         trust = TrustSettings.from_files(
             trust, crls, revocation=revocation, allow_fetching=allow_fetching, at=at
         )
+    if bytes(data[:5]) == b"%PDF-":
+        from .pdfverify import verify_pdf  # PDF support is loaded only when a PDF arrives
+
+        return verify_pdf(bytes(data), trust, max_bytes=max_bytes)
     report = VerificationReport()
     with contextlib.suppress(_Stop):
         _verify(data, trust, report, max_bytes)
-    _conclude(report)
+    conclude(report)
     return report
 
 
-def _conclude(report: VerificationReport) -> None:
+def conclude(report: VerificationReport) -> None:
     failed = [c for c in report.checks if c.status is Status.FAILED]
     undecided = [c for c in report.checks if c.status is Status.INDETERMINATE]
     if failed:
