@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/convert.py --students 2000
 	$(BIN)/python benchmarks/signing.py
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/package.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out
