@@ -31,8 +31,11 @@ demo: $(STAMP)
 	@echo "... (all results: out/verify.txt)"
 	$(BIN)/transcript verify out/signed/631010001.xml --trust $(PKI)/root.pem \
 		--crl $(PKI)/root.crl --crl $(PKI)/issuing-ca.crl
-	$(BIN)/transcript render out/signed/631010001.xml out/signed/632010006.xml --lang th --lang en \
-		--out out/pdf --trust $(PKI)/root.pem --crl $(PKI)/root.crl --crl $(PKI)/issuing-ca.crl
+	$(BIN)/transcript package out/signed/631010001.xml out/signed/632010006.xml --lang th --lang en \
+		--key $(PKI)/registrar.p12 --password-file $(PKI)/registrar-password.txt --out out/package \
+		--trust $(PKI)/root.pem --crl $(PKI)/root.crl --crl $(PKI)/issuing-ca.crl
+	$(BIN)/transcript verify out/package/*.pdf --brief --trust $(PKI)/root.pem \
+		--crl $(PKI)/root.crl --crl $(PKI)/issuing-ca.crl
 
 test: $(STAMP)
 	$(BIN)/ruff check .
