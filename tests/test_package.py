@@ -119,6 +119,7 @@ def test_pdfa3_structure(setup) -> None:
         root = pdf.Root
         xmp = root.Metadata.read_bytes().decode("utf-8")
         assert "pdfaid" in xmp and ED_NS in xmp and "pdfaSchema:prefix" in xmp
+        assert f'xmlns:ed="{ED_NS}"' in xmp and "ed:DocumentReferenceID" in xmp  # the declared prefix
         assert root.Metadata.Subtype == "/XML"
         with pdf.open_metadata() as meta:
             assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "U"
@@ -276,3 +277,20 @@ def test_cli_package_and_verify(setup, tmp_path: Path) -> None:
         capture_output=True, text=True,
     )  # fmt: skip
     assert missing_tsa.returncode == 2 and "time-stamp authority" in missing_tsa.stderr
+
+
+@pytest.mark.parametrize("level", ["B-T", "B-LTA"])
+def test_other_levels_verify(setup, level: str) -> None:
+    demo, identity, trust = setup["demo"], setup["identity"], setup["trust"]
+    with LocalTimeStampAuthority(demo.tsa_certificate, demo.tsa_key) as authority:
+        data = build_package(
+            setup["signed"]["master-thesis"],
+            "en",
+            trust=trust,
+            signer=PdfSigner(identity, level, TimeStampClient(authority.url), trust),
+            file_name="master-thesis.xml",
+        )
+    settings = trust if level == "B-T" else TrustSettings.from_files([demo.root])  # B-LTA: offline
+    report = transcript.verify(data, settings)
+    assert report.verdict is Verdict.TOTAL_PASSED, report.format()
+    assert report.check("pdf-timestamp").status is Status.PASSED

@@ -12,12 +12,12 @@ import asyncio
 import datetime as dt
 import io
 from dataclasses import dataclass
-from xml.etree import ElementTree
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from lxml import etree
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -35,20 +35,9 @@ from .tsa import TimeStampClient
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 
-# pyHanko rewrites the XMP packet when it signs (through ElementTree, which invents prefixes
-# such as ns0 for namespaces it does not know). Registering ours keeps the prefixes that the
-# PDF/A extension schema declares.
-for _prefix, _uri in (
-    ("ed", ED_NS),
-    ("pdfaid", "http://www.aiim.org/pdfa/ns/id/"),
-    ("pdfaExtension", "http://www.aiim.org/pdfa/ns/extension/"),
-    ("pdfaSchema", "http://www.aiim.org/pdfa/ns/schema#"),
-    ("pdfaProperty", "http://www.aiim.org/pdfa/ns/property#"),
-    ("pdf", "http://ns.adobe.com/pdf/1.3/"),
-    ("xmp", "http://ns.adobe.com/xap/1.0/"),
-    ("dc", "http://purl.org/dc/elements/1.1/"),
-):
-    ElementTree.register_namespace(_prefix, _uri)
+# pyHanko rewrites the XMP packet when it signs, through lxml, which names a namespace it has
+# not been told about ns0. Registering ours keeps the prefix the PDF/A extension schema declares.
+etree.register_namespace("ed", ED_NS)
 
 
 class PadesError(TranscriptError):
