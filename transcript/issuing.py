@@ -1,0 +1,482 @@
+"""The registrar's run: every student of an export to a signed XML and signed PDF/A-3 editions.
+
+For each student: convert, check, sign the XML (XAdES), render each language, package as
+PDF/A-3 with the signed XML, PAdES-sign, then verify the finished files with the project's
+own verifier; only then are the files written (under temporary names, renamed together)
+and the student recorded in ``manifest.json`` / ``manifest.csv``. Students run in parallel,
+the key loaded once per worker. A second run skips the students whose inputs and settings
+have not changed; an interrupted one resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import TranscriptError
+from .files import prepare_output, write_atomically
+from .keys import SigningIdentity, load_identity
+from .pades import PdfSigner
+from .pdfa import package_pdf
+from .pki import DemoPki, create_demo_pki
+from .problems import Problem
+from .render import render_pdf
+from .rules import check
+from .signing import XmlSigner
+from .trust import RevocationPolicy, TrustSettings
+from .tsa import TimeStampClient, TimeStampError
+from .verify import verify
+from .xmlio import dump, parse_untrusted, schema_problems
+
+MANIFEST = "manifest.json"
+MANIFEST_CSV = "manifest.csv"
+TSA_ATTEMPTS = 3
+BANGKOK = dt.timezone(dt.timedelta(hours=7))
+
+
+class IssueError(TranscriptError):
+    """The run cannot start or must stop (key, time-stamp authority, output folder)."""
+
+
+@dataclass(frozen=True)
+class IssueSettings:
+    """Everything a worker needs; loaded once per worker process."""
+
+    export_dir: Path
+    out_dir: Path
+    profile: str | None
+    key: Path
+    password: bytes | None
+    chain: Path | None
+    trust_roots: tuple[Path, ...]
+    crls: tuple[Path, ...]
+    languages: tuple[str, ...]
+    pades: str
+    tsa: str | None
+    demo: bool
+    issued: dt.datetime
+
+    def fingerprint(self, certificate_sha256: str) -> str:
+        """What makes two runs produce the same documents (the issue time aside)."""
+        parts = {
+            "toolkit": __version__,
+            "profile": _file_hash(Path(self.profile))
+            if self.profile and Path(self.profile).is_file()
+            else self.profile,
+            "institution": _folder_hash(self.export_dir, ("institution.toml", "logo.png")),
+            "languages": list(self.languages),
+            "pades": self.pades,
+            "tsa": bool(self.tsa),
+            "demo": self.demo,
+            "certificate": certificate_sha256,
+        }
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class StudentRecord:
+    """One line of the manifest."""
+
+    student_id: str
+    status: str  # issued, unchanged, skipped, failed
+    input_hash: str = ""
+    document_id: str | None = None
+    verdict: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class IssueReport:
+    out_dir: Path
+    students: list[StudentRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    demo_pki: DemoPki | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.students if s.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("skipped") == 0 and self.count("failed") == 0 and not self.problems
+
+
+# --------------------------------------------------------------------- workers
+
+_worker: dict[str, Any] = {}
+
+
+def _start(settings: IssueSettings) -> None:
+    from converters.assemble import Settings
+    from converters.institution import load_institution
+    from converters.profile import load_profile
+
+    profile = load_profile(settings.profile)
+    institution = load_institution(settings.export_dir / profile.institution_file)
+    identity = load_identity(settings.key, password=settings.password, chain_path=settings.chain)
+    trust = _trust(settings)
+    stamps = TimeStampClient(settings.tsa) if settings.tsa else None
+    _worker.update(
+        settings=settings,
+        convert=Settings.of(institution, profile, settings.issued),
+        scale=institution.scale,
+        trust=trust,
+        xml_signer=XmlSigner(identity, timestamps=stamps, check_content=False),
+        pdf_signer=PdfSigner(identity, settings.pades, stamps, trust),
+    )
+
+
+def _trust(settings: IssueSettings) -> TrustSettings:
+    policy = RevocationPolicy.REQUIRE if settings.crls else RevocationPolicy.SOFT
+    return TrustSettings.from_files(settings.trust_roots, settings.crls, revocation=policy)
+
+
+def _issue(rows: Any, input_hash: str) -> StudentRecord:
+    from converters.assemble import build_transcript, student_id_of
+
+    w = _worker
+    settings: IssueSettings = w["settings"]
+    student_id = student_id_of(rows)
+    record = StudentRecord(student_id, "skipped", input_hash)
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        record.seconds[stage] = record.seconds.get(stage, 0.0) + now - clock
+        clock = now
+
+    document, problems = build_transcript(rows, w["convert"])
+    record.problems = [p.to_dict() for p in problems]
+    if document is None:
+        return record
+    xml = dump(document)
+    checked = schema_problems(parse_untrusted(xml)) + check(document, scale=w["scale"])
+    record.problems += [p.to_dict() for p in checked]
+    lap("convert")
+    if any(p.is_error for p in problems + checked):
+        return record
+    record.document_id = document.transcript_context.transcript_id
+    for attempt in range(1, TSA_ATTEMPTS + 1):
+        try:
+            files = _produce(xml, student_id, settings, lap)
+            break
+        except TimeStampError as exc:
+            if attempt == TSA_ATTEMPTS:
+                record.status = "failed"
+                record.problems.append(
+                    {"code": "ISSUE002", "severity": "error", "message": f"{exc} ({attempt} attempts)"}
+                )
+                return record
+            time.sleep(0.2 * attempt)
+    verdicts = []
+    for name, data in files.items():
+        report = verify(data, w["trust"])
+        verdicts.append(report.verdict.value)
+        if not report.ok:
+            record.status = "failed"
+            reason = report.sub_indication or report.verdict.value
+            record.problems.append(
+                {"code": "ISSUE001", "severity": "error", "message": f"{name} does not verify: {reason}"}
+            )
+    lap("verify")
+    record.verdict = "TOTAL-PASSED" if all(v == "TOTAL-PASSED" for v in verdicts) else "TOTAL-FAILED"
+    if record.status == "failed":
+        return record
+    _write_together(settings.out_dir, files)
+    lap("write")
+    record.files = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    record.status = "issued"
+    return record
+
+
+def _produce(
+    xml: bytes, student_id: str, settings: IssueSettings, lap: Callable[[str], None]
+) -> dict[str, bytes]:
+    w = _worker
+    signed = w["xml_signer"].sign(xml)
+    lap("sign-xml")
+    files = {f"{student_id}.xml": signed}
+    for lang in settings.languages:
+        pdf = render_pdf(signed, lang, trust=w["trust"], require_valid=True, demo=settings.demo)
+        lap("render")
+        packaged = package_pdf(signed, pdf, file_name=f"{student_id}.xml")
+        lap("package")
+        files[f"{student_id}.{lang}.pdf"] = w["pdf_signer"].sign(packaged)
+        lap("sign-pdf")
+    return files
+
+
+def _write_together(folder: Path, files: dict[str, bytes]) -> None:
+    """Write every file of a student under a temporary name, then rename them all."""
+    staged = []
+    try:
+        for name, data in files.items():
+            temporary = folder / f".partial-{name}.tmp"
+            write_atomically(temporary, data)
+            staged.append((temporary, folder / name))
+        for temporary, final in staged:
+            os.replace(temporary, final)
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------------ run
+
+
+def issue_export(
+    export_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    profile: str | None = None,
+    key: str | Path | None = None,
+    password: bytes | None = None,
+    chain: str | Path | None = None,
+    trust: tuple[Path, ...] = (),
+    crls: tuple[Path, ...] = (),
+    languages: tuple[str, ...] = ("th", "en"),
+    pades: str = "B-B",
+    tsa: str | None = None,
+    jobs: int | None = None,
+    on_student: Callable[[StudentRecord, int], None] | None = None,
+) -> IssueReport:
+    """Issue every student of an export. Raises `IssueError` when the run cannot start."""
+    from converters.csvfile import CsvError
+    from converters.export import ExportReader
+    from converters.institution import load_institution
+    from converters.profile import load_profile
+
+    started = time.perf_counter()
+    export_dir, out_dir = Path(export_dir), Path(out_dir)
+    if not export_dir.is_dir():
+        raise IssueError(f"{export_dir}: not a folder")
+    try:
+        prepare_output(out_dir)
+    except OSError as exc:
+        raise IssueError(f"{out_dir}: cannot write there ({exc.strerror or exc})") from None
+    try:
+        loaded_profile = load_profile(profile)
+        load_institution(export_dir / loaded_profile.institution_file)
+    except (ValueError, OSError) as exc:
+        raise IssueError(str(exc)) from None
+
+    report = IssueReport(out_dir)
+    demo = key is None
+    if demo:
+        pki = DemoPki(out_dir / "demo-pki")
+        if not pki.exists():
+            create_demo_pki(pki.folder)
+        report.demo_pki = pki
+        key, chain = pki.registrar_p12, None
+        password = pki.password_file.read_text(encoding="utf-8").rstrip("\r\n").encode()
+        trust, crls = (pki.root,), tuple(pki.crls)
+        if tsa is None and pades != "B-B":
+            raise IssueError(f"PAdES {pades} needs a time-stamp authority (--tsa URL)")
+    identity = _checked_identity(Path(key), password, Path(chain) if chain else None)
+    if not trust:
+        trust = _root_of(identity, out_dir)
+    if tsa:
+        try:
+            TimeStampClient(tsa).stamp(b"transcript issue: is the time-stamp authority there?")
+        except TimeStampError as exc:
+            raise IssueError(str(exc)) from None
+    settings = IssueSettings(
+        export_dir, out_dir, profile, Path(key), password, Path(chain) if chain else None, tuple(trust),
+        tuple(crls), tuple(languages), pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0),
+    )  # fmt: skip
+    fingerprint = settings.fingerprint(identity.certificate.fingerprint(_sha256()).hex())
+    previous = _read_manifest(out_dir, fingerprint)
+    try:
+        reader = ExportReader(export_dir, loaded_profile)
+    except CsvError as exc:
+        report.problems.append(exc.problem)
+        report.seconds = time.perf_counter() - started
+        _write_manifest(report, fingerprint)
+        return report
+
+    records: dict[str, StudentRecord] = {}
+    done = 0
+
+    def record(item: StudentRecord) -> None:
+        nonlocal done
+        done += 1
+        records[item.student_id or f"line-{len(records)}"] = item
+        if on_student:
+            on_student(item, done)
+
+    try:
+        for item in _run(reader, settings, previous, jobs):
+            record(item)
+        report.problems.extend(reader.problems)
+    except OSError as exc:
+        words = "the disk is full" if getattr(exc, "errno", None) == 28 else (exc.strerror or str(exc))
+        raise IssueError(
+            f"{out_dir}: writing failed: {words}; the run stopped, nothing half-written"
+        ) from None
+    finally:
+        report.students = list(records.values())
+        report.seconds = time.perf_counter() - started
+        _write_manifest(report, fingerprint)
+    return report
+
+
+def _sha256() -> Any:
+    from cryptography.hazmat.primitives import hashes
+
+    return hashes.SHA256()
+
+
+def _checked_identity(key: Path, password: bytes | None, chain: Path | None) -> SigningIdentity:
+    from .keys import SigningKeyError
+
+    try:
+        return load_identity(key, password=password, chain_path=chain)
+    except SigningKeyError as exc:
+        raise IssueError(str(exc)) from None
+
+
+def _root_of(identity: SigningIdentity, out_dir: Path) -> tuple[Path, ...]:
+    """Without --trust, the self-check trusts the root the key's own chain ends in."""
+    top = identity.certificates[-1]
+    if top.issuer != top.subject:
+        raise IssueError("the key's chain does not end in a root certificate: give the root with --trust")
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    path = out_dir / ".issuer-root.pem"
+    path.write_bytes(top.public_bytes(Encoding.PEM))
+    return (path,)
+
+
+def _input_hash(rows: Any) -> str:
+    payload = [list(rows.student.fields)] + [list(r.fields) for r in rows.enrollments]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+def _unchanged(
+    previous: dict[str, Any], student_id: str, input_hash: str, out_dir: Path
+) -> StudentRecord | None:
+    entry = previous.get(student_id)
+    if (
+        not entry
+        or entry.get("status") not in ("issued", "unchanged")
+        or entry.get("input_hash") != input_hash
+    ):
+        return None
+    files = entry.get("files", {})
+    for name, digest in files.items():
+        path = out_dir / name
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return None
+    return StudentRecord(
+        student_id, "unchanged", input_hash, entry.get("document_id"), entry.get("verdict"), dict(files)
+    )
+
+
+def _run(
+    reader: Any, settings: IssueSettings, previous: dict[str, Any], jobs: int | None
+) -> Iterator[StudentRecord]:
+    from converters.assemble import StudentRows, student_id_of
+    from converters.export import Rejected
+
+    def items() -> Iterator[tuple[Any, str] | StudentRecord]:
+        for item in reader:
+            if isinstance(item, Rejected):
+                yield StudentRecord(item.student_id, "skipped", problems=[p.to_dict() for p in item.problems])
+                continue
+            assert isinstance(item, StudentRows)
+            digest = _input_hash(item)
+            same = _unchanged(previous, student_id_of(item), digest, settings.out_dir)
+            yield same if same is not None else (item, digest)
+
+    workers = jobs or os.cpu_count() or 1
+    if workers == 1:
+        _start(settings)
+        for entry in items():
+            yield entry if isinstance(entry, StudentRecord) else _issue(*entry)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(settings,)) as pool:
+        pending: set[Future[StudentRecord]] = set()
+        try:
+            for entry in items():
+                if isinstance(entry, StudentRecord):
+                    yield entry
+                    continue
+                pending.add(pool.submit(_issue, *entry))
+                if len(pending) >= workers * 4:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    yield from (f.result() for f in finished)
+            for future in list(pending):
+                yield future.result()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+
+
+# ------------------------------------------------------------------- manifest
+
+
+def _read_manifest(out_dir: Path, fingerprint: str) -> dict[str, Any]:
+    path = out_dir / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if manifest.get("settings") != fingerprint:
+        return {}  # other settings: every student is issued again
+    return {s["student_id"]: s for s in manifest.get("students", [])}
+
+
+def _write_manifest(report: IssueReport, fingerprint: str) -> None:
+    manifest = {
+        "toolkit": __version__,
+        "settings": fingerprint,
+        "written": dt.datetime.now(BANGKOK).isoformat(timespec="seconds"),
+        "counts": {s: report.count(s) for s in ("issued", "unchanged", "skipped", "failed")},
+        "problems": [p.to_dict() for p in report.problems],
+        "students": [asdict(s) for s in sorted(report.students, key=lambda s: s.student_id)],
+    }
+    write_atomically(report.out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["student_id", "status", "document_id", "verdict", "files", "sha256", "problems"])
+    for s in sorted(report.students, key=lambda s: s.student_id):
+        problems = "; ".join(_located(p) for p in s.problems)
+        writer.writerow(
+            [s.student_id, s.status, s.document_id or "", s.verdict or "", " ".join(s.files),
+             " ".join(s.files.values()), problems]
+        )  # fmt: skip
+    write_atomically(report.out_dir / MANIFEST_CSV, out.getvalue().encode("utf-8-sig"))
+
+
+def _located(problem: dict[str, Any]) -> str:
+    where = ":".join(str(problem[k]) for k in ("file", "line", "column") if problem.get(k) is not None)
+    return f"{where + ': ' if where else ''}{problem.get('code')} {problem.get('message')}"
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _folder_hash(folder: Path, names: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for name in names:
+        path = folder / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
