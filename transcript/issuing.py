@@ -31,7 +31,7 @@ from .pades import PdfSigner
 from .pdfa import package_pdf
 from .pki import DemoPki, create_demo_pki
 from .problems import Problem
-from .render import render_pdf
+from .render import RenderError, render_verified
 from .rules import check
 from .signing import XmlSigner
 from .trust import RevocationPolicy, TrustSettings
@@ -174,6 +174,10 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
         try:
             files = _produce(xml, student_id, settings, lap)
             break
+        except RenderError as exc:  # the freshly signed XML does not verify: never issue it
+            record.status = "failed"
+            record.problems.append({"code": "ISSUE001", "severity": "error", "message": str(exc)})
+            return record
         except TimeStampError as exc:
             if attempt == TSA_ATTEMPTS:
                 record.status = "failed"
@@ -184,6 +188,8 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
             time.sleep(0.2 * attempt)
     verdicts = []
     for name, data in files.items():
+        if name.endswith(".xml"):
+            continue  # verified above, before rendering
         report = verify(data, w["trust"])
         verdicts.append(report.verdict.value)
         if not report.ok:
@@ -209,9 +215,11 @@ def _produce(
     w = _worker
     signed = w["xml_signer"].sign(xml)
     lap("sign-xml")
+    verified = verify(signed, w["trust"])  # once: every edition is rendered from its signed content
+    lap("verify")
     files = {f"{student_id}.xml": signed}
     for lang in settings.languages:
-        pdf = render_pdf(signed, lang, trust=w["trust"], require_valid=True, demo=settings.demo)
+        pdf = render_verified(verified, lang, require_valid=True, demo=settings.demo)
         lap("render")
         packaged = package_pdf(signed, pdf, file_name=f"{student_id}.xml")
         lap("package")
@@ -312,12 +320,18 @@ def issue_export(
     records: dict[str, StudentRecord] = {}
     done = 0
 
+    last_saved = time.monotonic()
+
     def record(item: StudentRecord) -> None:
-        nonlocal done
+        nonlocal done, last_saved
         done += 1
         records[item.student_id or f"line-{len(records)}"] = item
         if on_student:
             on_student(item, done)
+        if time.monotonic() - last_saved > 5:  # a killed run resumes from the last manifest
+            report.students = list(records.values())
+            _write_manifest(report, fingerprint)
+            last_saved = time.monotonic()
 
     try:
         for item in _run(reader, settings, previous, jobs):

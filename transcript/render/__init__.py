@@ -13,7 +13,7 @@ import hashlib
 
 from ..errors import TranscriptError
 from ..trust import TrustSettings
-from ..verify import verify
+from ..verify import VerificationReport, verify
 from ..xmlio import DS_NS, load, parse_untrusted
 from .layout import Stamp, build_pdf
 
@@ -43,33 +43,14 @@ def render_pdf(
     when the document may not be rendered (a signed one without trust roots, or one that is
     not valid when `require_valid` is set).
     """
-    if lang not in LANGUAGES:
-        raise RenderError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    _check_language(lang)
     if is_signed(data):
         if trust is None:
             raise RenderError(
                 "the transcript is signed: it is rendered only after verification, so give the "
                 "trusted root certificates (--trust)"
             )
-        report = verify(data, trust)
-        reason = f"{report.verdict.value} {report.sub_indication or ''}".strip()
-        if require_valid and not report.ok:
-            raise RenderError(f"the signature does not verify ({reason}); not rendered (--require-valid)")
-        if report.transcript is None or report.signed_xml is None:
-            raise RenderError(
-                f"the signature does not verify ({reason}) and what it signed cannot be recovered; "
-                "nothing trustworthy to render"
-            )
-        stamp = Stamp(
-            state="verified" if report.ok else "not-verified",
-            signer=report.signer.common_name if report.signer else None,
-            signing_time=report.signing_time,
-            timestamp_time=report.timestamp_time,
-            reason=reason,
-            digest=hashlib.sha256(report.signed_xml).hexdigest(),
-            demo=demo,
-        )
-        return build_pdf(report.transcript, lang, stamp)
+        return render_verified(verify(data, trust), lang, require_valid=require_valid, demo=demo)
     if require_valid:
         raise RenderError("the transcript is not signed; not rendered (--require-valid)")
     model = load(data)  # raises InvalidDocument for anything that is not a schema-valid transcript
@@ -77,4 +58,37 @@ def render_pdf(
     return build_pdf(model, lang, stamp)
 
 
-__all__ = ["LANGUAGES", "RenderError", "render_pdf"]
+def render_verified(
+    report: VerificationReport, lang: str = "th", *, require_valid: bool = False, demo: bool = False
+) -> bytes:
+    """Render from a verification report: what its signature covers, marked by its verdict.
+
+    Lets a caller that verified once render several editions without verifying again.
+    """
+    _check_language(lang)
+    reason = f"{report.verdict.value} {report.sub_indication or ''}".strip()
+    if require_valid and not report.ok:
+        raise RenderError(f"the signature does not verify ({reason}); not rendered (--require-valid)")
+    if report.transcript is None or report.signed_xml is None:
+        raise RenderError(
+            f"the signature does not verify ({reason}) and what it signed cannot be recovered; "
+            "nothing trustworthy to render"
+        )
+    stamp = Stamp(
+        state="verified" if report.ok else "not-verified",
+        signer=report.signer.common_name if report.signer else None,
+        signing_time=report.signing_time,
+        timestamp_time=report.timestamp_time,
+        reason=reason,
+        digest=hashlib.sha256(report.signed_xml).hexdigest(),
+        demo=demo,
+    )
+    return build_pdf(report.transcript, lang, stamp)
+
+
+def _check_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise RenderError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+
+
+__all__ = ["LANGUAGES", "RenderError", "render_pdf", "render_verified"]

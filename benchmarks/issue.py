@@ -1,0 +1,106 @@
+"""The whole registrar run on a synthetic export: transcripts per second and where time goes.
+
+    python benchmarks/issue.py [--students 2000] [--courses 50] [--jobs 2]
+
+Writes a synthetic canonical export (see convert.py), then runs `issue_export` in a fresh
+process with PAdES B-B, no time-stamp authority, both languages, the demo PKI. Prints
+students per second (signed XML plus two signed PDF/A-3 each), the share of worker time
+per stage, and the peak memory of the main process and of the largest worker. The baseline
+in the same run is the conversion alone (convert.py's work), for scale. Goal: 20 students/s
+on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from convert import write_export
+
+
+def child(export: str, out: str, jobs: int, mode: str) -> None:
+    import logging
+
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+    start = time.perf_counter()
+    stages: Counter[str] = Counter()
+    if mode == "convert":
+        from converters import convert_export
+
+        report = convert_export(export, out, jobs=jobs)
+        done = report.written
+    else:
+        from transcript.issuing import issue_export
+
+        issued = issue_export(export, out, jobs=jobs)
+        done = issued.count("issued")
+        for record in issued.students:
+            stages.update(record.seconds)
+    print(
+        json.dumps(
+            {
+                "done": done,
+                "seconds": time.perf_counter() - start,
+                "stages": stages,
+                "main_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+            }
+        )
+    )
+
+
+def measure(export: Path, out: Path, jobs: int, mode: str) -> dict:
+    run = subprocess.run(
+        [sys.executable, __file__, "--child", str(export), str(out), str(jobs), mode],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--students", type=int, default=2000)
+    parser.add_argument("--courses", type=int, default=50)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], args.child[1], int(args.child[2]), args.child[3])
+        return
+    with tempfile.TemporaryDirectory(prefix="issue-bench-") as scratch:
+        export = Path(scratch) / "export"
+        write_export(export, args.students, args.courses)
+        baseline = measure(export, Path(scratch) / "converted", args.jobs, "convert")
+        full = measure(export, Path(scratch) / "issued", args.jobs, "issue")
+    print(f"synthetic export: {args.students:,} students x {args.courses} courses, {args.jobs} workers")
+    for label, figures in (
+        ("baseline: convert only (XML)", baseline),
+        ("issue: XML + 2 signed PDF/A-3", full),
+    ):
+        rate = figures["done"] / figures["seconds"]
+        print(
+            f"{label:34} {figures['done']:6,} in {figures['seconds']:7.1f} s = {rate:6.2f} students/s; "
+            f"main {figures['main_kib'] / 1024:.0f} MiB, "
+            f"largest worker {figures['worker_kib'] / 1024:.0f} MiB"
+        )
+    total = sum(full["stages"].values()) or 1
+    print("share of worker time per stage (issue):")
+    for stage, seconds in sorted(full["stages"].items(), key=lambda kv: -kv[1]):
+        per_student = 1000 * seconds / max(full["done"], 1)
+        print(f"  {stage:10} {100 * seconds / total:5.1f}%  {per_student:7.1f} ms/student")
+
+
+if __name__ == "__main__":
+    main()

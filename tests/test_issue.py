@@ -1,0 +1,146 @@
+"""`transcript issue`: the whole run, idempotence, resumption, faults."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import transcript
+from transcript.issuing import issue_export
+from transcript.pki import create_demo_pki
+from transcript.tsa import LocalTimeStampAuthority
+from transcript.verify import Verdict
+
+from .conftest import ROOT
+
+SCRIPT = Path(sys.executable).parent / "transcript"
+REGISTRAR = ROOT / "examples" / "registrar"
+
+
+def small_export(folder: Path, students: int = 3) -> Path:
+    """The example export cut down to its first `students` students (and their courses)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("institution.toml", "logo.png"):
+        shutil.copy(REGISTRAR / name, folder / name)
+    lines = (REGISTRAR / "students.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "students.csv").write_text("".join(lines[: students + 1]), encoding="utf-8")
+    keep = {line.split(",", 1)[0] for line in lines[1 : students + 1]}
+    rows = (REGISTRAR / "enrollments.csv").read_bytes().decode("tis-620").splitlines(keepends=True)
+    chosen = [rows[0]] + [r for r in rows[1:] if r.split(",", 1)[0] in keep]
+    (folder / "enrollments.csv").write_bytes("".join(chosen).encode("tis-620"))
+    return folder
+
+
+def run(*args: str | Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                            stdin=subprocess.DEVNULL)  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_issue_with_the_demo_pki_then_nothing_again(tmp_path: Path) -> None:
+    export, out = small_export(tmp_path / "export"), tmp_path / "out"
+    first = run("issue", export, "--out", out, "--jobs", "2")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "DEMO" in first.stderr and "transcript verify" in first.stderr
+    names = sorted(p.name for p in out.iterdir() if p.is_file())
+    assert names == sorted(
+        [f"{s}.{ext}" for s in ("631010001", "631010002", "631010003") for ext in ("xml", "th.pdf", "en.pdf")]
+        + ["manifest.json", "manifest.csv"]
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["issued"] == 3
+    pki = out / "demo-pki"
+    trust = transcript.TrustSettings.from_files(
+        [pki / "root.pem"], [pki / "root.crl", pki / "issuing-ca.crl"]
+    )
+    for path in out.glob("6*"):
+        assert transcript.verify(path.read_bytes(), trust).verdict is Verdict.TOTAL_PASSED, path.name
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        text = subprocess.run([pdftotext, "-raw", str(out / "631010001.th.pdf"), "-"], capture_output=True,
+                              text=True).stdout  # fmt: skip
+        assert "DEMO–NOTANOFFICIALDOCUMENT" in "".join(text.split())
+    again = run("issue", export, "--out", out)
+    assert again.returncode == 0
+    assert json.loads((out / "manifest.json").read_text())["counts"] == {
+        "issued": 0, "unchanged": 3, "skipped": 0, "failed": 0,
+    }  # fmt: skip
+    # A corrected course title reissues that student only.
+    enrollments = export / "enrollments.csv"
+    text = enrollments.read_bytes().decode("tis-620")
+    enrollments.write_bytes(
+        text.replace(",Thai for Communication,", ",Thai Communication,", 1).encode("tis-620")
+    )
+    changed = issue_export(export, out, jobs=1)
+    assert (changed.count("issued"), changed.count("unchanged")) == (1, 2)
+
+
+def test_a_bad_student_is_skipped_and_located(tmp_path: Path) -> None:
+    export = small_export(tmp_path / "export")
+    students = export / "students.csv"
+    students.write_text(students.read_text().replace(",2002-05-03,", ",2002-13-03,", 1))
+    result = run("issue", export, "--out", tmp_path / "out", "--jobs", "1")
+    assert result.returncode == 1
+    assert "students.csv:2:13: CSV013 error" in result.stdout
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["counts"]["issued"] == 2 and manifest["counts"]["skipped"] == 1
+    assert not list((tmp_path / "out").glob("631010001*"))
+
+
+def test_faults_stop_with_one_message(tmp_path: Path) -> None:
+    export = small_export(tmp_path / "export", 1)
+    demo = create_demo_pki(tmp_path / "pki")
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the password")
+    bad_password = run(
+        "issue", export, "--out", tmp_path / "o1", "--key", demo.registrar_p12, "--password-file", wrong
+    )
+    assert bad_password.returncode == 2 and "password is wrong" in bad_password.stderr
+    missing = run("issue", export, "--out", tmp_path / "o2", "--key", tmp_path / "nope.p12")
+    assert missing.returncode == 2 and "not found" in missing.stderr
+    no_tsa = run("issue", export, "--out", tmp_path / "o3", "--tsa", "http://127.0.0.1:9/", "--pades", "B-T")
+    assert no_tsa.returncode == 2 and "cannot be reached" in no_tsa.stderr
+    blocked = tmp_path / "a-file"  # an output "folder" that cannot be made: a file is in the way
+    blocked.write_text("")
+    unwritable = run("issue", export, "--out", blocked / "out")
+    assert unwritable.returncode == 2 and "cannot write" in unwritable.stderr
+    for folder in ("o1", "o2", "o3"):
+        assert not [p for p in (tmp_path / folder).glob("6*")] if (tmp_path / folder).exists() else True
+
+
+def test_an_unreliable_time_stamp_authority_is_retried(tmp_path: Path) -> None:
+    export = small_export(tmp_path / "export", 2)
+    out = tmp_path / "out"
+    issue_export(export, out, jobs=1, languages=("th",))  # makes the demo PKI under out/
+    pki = out / "demo-pki"
+    shutil.copytree(pki, tmp_path / "stamped" / "demo-pki")  # the same PKI, so its TSA is trusted
+    with LocalTimeStampAuthority(pki / "tsa.pem", pki / "tsa-key.pem", fail_every=3) as authority:
+        report = issue_export(export, tmp_path / "stamped", jobs=1, languages=("th",), tsa=authority.url,
+                              pades="B-B")  # fmt: skip
+        assert authority.requests > 3
+    assert report.count("issued") == 2 and report.count("failed") == 0
+
+
+def test_an_interrupted_run_resumes(tmp_path: Path) -> None:
+    export, out = small_export(tmp_path / "export", 8), tmp_path / "out"
+    process = subprocess.Popen([str(SCRIPT), "issue", str(export), "--out", str(out), "--jobs", "1"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("*.en.pdf"))) < 4:
+        time.sleep(0.2)
+    time.sleep(1.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not list(out.glob("*.partial*")) or all(p.name.startswith(".") for p in out.glob("*.partial*"))
+    for pdf in out.glob("6*.pdf"):  # every visible file is whole
+        assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
+    report = issue_export(export, out, jobs=2)
+    assert report.count("issued") + report.count("unchanged") == 8 and report.ok
+    assert report.count("unchanged") >= 1
+    assert not list(out.glob(".partial-*"))
