@@ -11,6 +11,16 @@ from pathlib import Path
 PARTIAL_PREFIX = ".partial-"
 
 
+def _default_mode() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+# mkstemp makes private (0600) files; finished outputs get the mode any new file would get.
+_FILE_MODE = _default_mode()
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary name in the same folder, flush it to disk, then rename."""
     handle, temporary = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=".tmp", dir=path.parent)
@@ -19,6 +29,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
