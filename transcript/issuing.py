@@ -29,6 +29,7 @@ from .files import prepare_output, write_atomically
 from .keys import SigningIdentity, load_identity
 from .pades import PdfSigner
 from .pdfa import package_pdf
+from .pdfverify import verify_pdf
 from .pki import DemoPki, create_demo_pki
 from .problems import Problem
 from .render import RenderError, render_verified
@@ -187,10 +188,11 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
                 return record
             time.sleep(0.2 * attempt)
     verdicts = []
+    signed_xml = files[f"{student_id}.xml"]
     for name, data in files.items():
         if name.endswith(".xml"):
-            continue  # verified above, before rendering
-        report = verify(data, w["trust"])
+            continue  # verified before rendering; each PDF must carry exactly those bytes
+        report = verify_pdf(data, w["trust"], known_xml=(signed_xml, w["verified"]))
         verdicts.append(report.verdict.value)
         if not report.ok:
             record.status = "failed"
@@ -216,6 +218,7 @@ def _produce(
     signed = w["xml_signer"].sign(xml)
     lap("sign-xml")
     verified = verify(signed, w["trust"])  # once: every edition is rendered from its signed content
+    w["verified"] = verified
     lap("verify")
     files = {f"{student_id}.xml": signed}
     for lang in settings.languages:
@@ -328,7 +331,7 @@ def issue_export(
         records[item.student_id or f"line-{len(records)}"] = item
         if on_student:
             on_student(item, done)
-        if time.monotonic() - last_saved > 5:  # a killed run resumes from the last manifest
+        if done == 1 or time.monotonic() - last_saved > 5:  # a killed run resumes from the last manifest
             report.students = list(records.values())
             _write_manifest(report, fingerprint)
             last_saved = time.monotonic()

@@ -131,7 +131,7 @@ class PdfSigner:
         try:
             # Reserving the signature's room up front spares pyHanko a dry-run signature (which it
             # makes otherwise to measure the size): half of the signing time.
-            reserved = 8192 if self.level == "B-B" else 16384
+            reserved = 8192 if self._stamper is None else 24576  # a time-stamp token adds its chain
             asyncio.run(pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved, output=out))
         except TranscriptError:
             raise
