@@ -1,0 +1,134 @@
+"""The ``transcript`` command: a thin face over the Python API.
+
+One module per group of sub-commands (documents, signatures, pdf, issue); this one holds the
+application, the options they share and the entry point.
+
+Exit codes, for every sub-command: 0 success; 1 the input has problems (invalid document,
+failed check); 2 the command could not do its work (unreadable file, bad usage).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import timedelta, timezone
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .. import __version__
+from ..problems import Problem, Severity
+from ..xmlio import MAX_DOCUMENT_BYTES
+
+if TYPE_CHECKING:
+    from ..keys import SigningIdentity
+
+BANGKOK = timezone(timedelta(hours=7))
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    name="transcript",
+    help="Signed digital academic transcripts (ETDA ขมธอ. 25-2563 v2.0).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+)
+
+
+class RoundingChoice(str, Enum):
+    truncate = "truncate"
+    half_up = "half-up"
+
+
+class RevocationChoice(str, Enum):
+    require = "require"
+    soft = "soft"
+
+
+class LanguageChoice(str, Enum):
+    th = "th"
+    en = "en"
+
+
+class PadesChoice(str, Enum):
+    bb = "B-B"
+    bt = "B-T"
+    blt = "B-LT"
+    blta = "B-LTA"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"transcript {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Signed digital academic transcripts (ETDA ขมธอ. 25-2563 v2.0)."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"transcript: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def read_input(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> bytes | Problem:
+    """The file's bytes, or a located problem for a file too large to read.
+
+    Raises OSError for files that cannot be read at all (missing, a folder, no permission).
+    """
+    size = path.stat().st_size
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a file")
+    if size > max_bytes:
+        return Problem(
+            "XML003",
+            Severity.ERROR,
+            f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; it was not read",
+        )
+    return path.read_bytes()
+
+
+def _load_identity(key: Path, cert: Path | None, password_file: Path | None) -> SigningIdentity:
+    """Load the signing key once, asking for a password only when one is needed and nobody gave it."""
+    from ..keys import SigningKeyError, load_identity, password_from
+
+    try:
+        password = password_from(password_file=password_file)
+        try:
+            return load_identity(key, password=password, chain_path=cert)
+        except SigningKeyError as exc:
+            if password is not None or "password is needed" not in str(exc) or not sys.stdin.isatty():
+                raise
+            typed = typer.prompt(f"Password for {key}", hide_input=True)
+            return load_identity(key, password=typed.encode("utf-8"), chain_path=cert)
+    except SigningKeyError as exc:
+        raise _fail(str(exc)) from None
+
+
+def main() -> None:
+    """Entry point of the ``transcript`` script."""
+    # pyHanko logs every validation failure with a traceback; the report already says it.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("transcript: interrupted", err=True)
+        sys.exit(130)
+
+
+# The sub-commands register themselves on `app` when imported.
+from . import documents, signatures, pdf, issue, demo  # noqa: E402, F401, I001 - the order of --help

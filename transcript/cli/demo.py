@@ -1,0 +1,52 @@
+"""`transcript demo-pki` and `transcript demo-tsa`: TEST ONLY material for trying the toolkit."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import _fail, app
+
+
+@app.command("demo-pki")
+def demo_pki_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo PKI (created if missing).")],
+    key_type: Annotated[str, typer.Option("--key-type", help="rsa or ec (P-256).")] = "rsa",
+) -> None:
+    """Create a TEST-ONLY PKI: root CA, issuing CA, registrar key (PKCS#12), time-stamp authority, CRLs."""
+    from ..pki import create_demo_pki
+
+    if key_type not in ("rsa", "ec"):
+        raise _fail("--key-type must be rsa or ec")
+    pki = create_demo_pki(out, key_type=key_type)
+    typer.echo(f"TEST ONLY demo PKI written to {pki.folder}:")
+    for line in (pki.folder / "README.txt").read_text(encoding="utf-8").splitlines()[5:]:
+        typer.echo(f"  {line}")
+    typer.echo(
+        f"\nSign:   transcript sign FILE.xml --key {pki.registrar_p12} "
+        f"--password-file {pki.password_file} --out signed/"
+        f"\nVerify: transcript verify signed/*.xml --trust {pki.root} "
+        + " ".join(f"--crl {c}" for c in pki.crls)
+    )
+
+
+@app.command("demo-tsa")
+def demo_tsa_command(
+    pki: Annotated[Path, typer.Option("--pki", help="Folder made by `transcript demo-pki`.")],
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
+) -> None:
+    """Run a TEST-ONLY time-stamp authority on 127.0.0.1 with the demo PKI's TSA key, until Ctrl-C."""
+
+    from ..pki import DemoPki
+    from ..tsa import LocalTimeStampAuthority
+
+    demo = DemoPki(pki)
+    if not demo.exists():
+        raise _fail(f"{pki}: not a demo PKI folder (run `transcript demo-pki --out {pki}` first)")
+    with LocalTimeStampAuthority(demo.tsa_certificate, demo.tsa_key, port=port) as authority:
+        typer.echo(f"TEST ONLY time-stamp authority at {authority.url} (Ctrl-C to stop)")
+        while True:
+            time.sleep(3600)

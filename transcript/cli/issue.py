@@ -1,0 +1,172 @@
+"""`transcript issue`: the registrar's run, with its progress and summary."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import TranscriptError
+from . import (
+    EXIT_PROBLEMS,
+    PadesChoice,
+    _fail,
+    app,
+)
+
+
+@app.command("issue")
+def issue_command(
+    export_dir: Annotated[
+        Path, typer.Argument(help="Folder of the registrar export.", metavar="EXPORT_DIR", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the issued files (created if missing).")],
+    profile: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Mapping profile: canonical, sql-flat or a TOML file.", show_default=False),
+    ] = None,
+    key: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--key",
+            help="Signing key (PKCS#12 or PEM). Without it: a TEST ONLY demo PKI.",
+            show_default=False,
+        ),
+    ] = None,
+    cert: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--cert", help="PEM certificate chain for a PEM key.", show_default=False),
+    ] = None,
+    password_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--password-file", help="File holding the key password.", show_default=False),
+    ] = None,
+    trust: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--trust",
+            help="Root certificates for the self-check (default: the key chain's root).",
+            show_default=False,
+        ),
+    ] = None,
+    crl: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option("--crl", help="CRLs for the self-check (and embedded at B-LT).", show_default=False),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Editions, comma-separated.")] = "th,en",
+    pades: Annotated[PadesChoice, typer.Option("--pades", help="PAdES baseline level.")] = PadesChoice.bb,
+    tsa: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--tsa", help="RFC 3161 time-stamp authority (XAdES-T and PAdES B-T up).", show_default=False
+        ),
+    ] = None,
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, help="Worker processes. Default: all cores.", show_default=False),
+    ] = None,
+) -> None:
+    """Issue every student: signed XML and signed PDF/A-3 editions, self-checked, with a manifest.
+
+    OUT gets ID.xml, ID.th.pdf and ID.en.pdf per student, manifest.json and manifest.csv. A second
+    run issues only students whose data or settings changed; an interrupted run resumes.
+
+    Exit code 0 when every student was issued (or unchanged), 1 when any was skipped or failed,
+    2 when the run cannot start or must stop (key, password, time-stamp authority, disk).
+    """
+    from ..issuing import IssueError, issue_export
+    from ..keys import password_from
+
+    languages = tuple(dict.fromkeys(x.strip() for x in lang.split(",") if x.strip()))
+    if not languages or any(x not in ("th", "en") for x in languages):
+        raise _fail(f"--lang takes th, en or both (th,en), not {lang!r}")
+    password = None
+    if key is not None:
+        try:
+            password = password_from(password_file=password_file)
+        except TranscriptError as exc:
+            raise _fail(str(exc)) from None
+    progress = _IssueProgress()
+    try:
+        report = issue_export(
+            export_dir, out, profile=profile, key=key, password=password, chain=cert,
+            trust=tuple(trust or ()), crls=tuple(crl or ()), languages=languages, pades=pades.value,
+            tsa=tsa, jobs=jobs,
+            on_student=progress.update,
+        )  # fmt: skip
+    except IssueError as exc:
+        progress.stop()
+        raise _fail(str(exc)) from None
+    progress.stop()
+    for record in report.students:
+        for problem in record.problems:
+            if problem.get("severity") == "error" or record.status != "issued":
+                where = ":".join(
+                    str(problem[k]) for k in ("file", "line", "column") if problem.get(k) is not None
+                )
+                who = f"{where}: " if where else f"{record.student_id}: "
+                typer.echo(f"{who}{problem.get('code')} {problem.get('severity')}: {problem.get('message')}")
+    for problem in report.problems:
+        typer.echo(problem.format())
+    _issue_summary(report, languages)
+    if not report.ok:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+class _IssueProgress:
+    """A progress bar on a terminal; a plain line every few seconds otherwise."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("issuing"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:.1f}/s"), TimeRemainingColumn(), transient=True,
+            )  # fmt: skip
+            self.bar.start()
+            self.task = self.bar.add_task("issue", total=None, rate=0.0)
+
+    def update(self, record: object, done: int) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, rate=done / elapsed)
+        elif time.monotonic() - self.last >= 5:
+            self.last = time.monotonic()
+            typer.echo(f"issuing: {done} students done, {done / elapsed:.1f}/s", err=True)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _issue_summary(report: object, languages: tuple[str, ...]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    r = report  # an IssueReport
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    table = Table(title=f"transcript issue: {r.out_dir}", show_header=True)  # type: ignore[attr-defined]
+    for column in ("issued", "unchanged", "skipped", "failed", "seconds", "issued/s"):
+        table.add_column(column, justify="right")
+    issued = r.count("issued")  # type: ignore[attr-defined]
+    table.add_row(
+        str(issued), str(r.count("unchanged")), str(r.count("skipped")), str(r.count("failed")),  # type: ignore[attr-defined]
+        f"{r.seconds:.1f}", f"{issued / r.seconds if r.seconds else 0:.2f}",  # type: ignore[attr-defined]
+    )  # fmt: skip
+    console.print(table)
+    console.print(
+        f"files: ID.xml (signed) and {', '.join(f'ID.{x}.pdf' for x in languages)}; "
+        "manifest.json, manifest.csv"
+    )
+    pki = r.demo_pki  # type: ignore[attr-defined]
+    if pki is not None:
+        console.print(f"DEMO: signed with the TEST ONLY demo PKI in {pki.folder}; every PDF is marked DEMO.")
+        crls = " ".join(f"--crl {c}" for c in pki.crls)
+        console.print(f"Verify: transcript verify {r.out_dir}/*.pdf --trust {pki.root} {crls}")  # type: ignore[attr-defined]

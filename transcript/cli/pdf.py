@@ -1,0 +1,193 @@
+"""`transcript render` and `transcript package`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import InvalidDocument
+from ..problems import Problem, ValidationResult
+from . import (
+    EXIT_PROBLEMS,
+    LanguageChoice,
+    PadesChoice,
+    RevocationChoice,
+    _fail,
+    _load_identity,
+    app,
+    read_input,
+)
+
+
+@app.command("render")
+def render_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Transcript XML files (signed or not).", metavar="FILE", show_default=False),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if missing).")],
+    lang: Annotated[
+        list[LanguageChoice],
+        typer.Option("--lang", help="Edition: th or en; repeat for both."),
+    ] = [LanguageChoice.th],  # noqa: B006 - typer needs a literal default
+    trust: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option("--trust", help="Trusted root certificates; needed to render a signed transcript."),
+    ] = None,
+    crl: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option("--crl", help="Certificate revocation lists for the verification.", show_default=False),
+    ] = None,
+    revocation: Annotated[
+        RevocationChoice,
+        typer.Option(help="require: no verdict without revocation data; soft: check what is available."),
+    ] = RevocationChoice.require,
+    require_valid: Annotated[
+        bool,
+        typer.Option(
+            "--require-valid", help="Refuse unsigned transcripts and signatures that do not verify."
+        ),
+    ] = False,
+) -> None:
+    """Render transcripts as A4 PDFs (Thai or English edition): OUT/NAME.LANG.pdf.
+
+    A signed transcript is verified against --trust and rendered from what the signature covers.
+    An unsigned one carries a NOT SIGNED watermark, one that does not verify NOT VERIFIED.
+
+    Exit code 0 when every file was rendered, 1 when any was not, 2 for unusable options.
+    """
+    from ..errors import InvalidDocument
+    from ..files import prepare_output, write_atomically
+    from ..render import RenderError, render_pdf
+    from ..trust import TrustError, TrustSettings
+
+    settings = None
+    if trust:
+        try:
+            settings = TrustSettings.from_files(trust, crl or [], revocation=revocation.value)
+        except TrustError as exc:
+            raise _fail(str(exc)) from None
+    try:
+        prepare_output(out)
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    failed = rendered = 0
+    for path in files:
+        try:
+            data = read_input(path)
+        except OSError as exc:
+            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+            failed += 1
+            continue
+        if isinstance(data, Problem):
+            typer.echo(data.format(str(path)))
+            failed += 1
+            continue
+        for edition in dict.fromkeys(lang):
+            try:
+                pdf = render_pdf(data, edition.value, trust=settings, require_valid=require_valid)
+            except InvalidDocument as exc:
+                typer.echo(ValidationResult.of(exc.problems).format(str(path)))
+                failed += 1
+                break
+            except RenderError as exc:
+                typer.echo(f"{path}: not rendered: {exc}", err=True)
+                failed += 1
+                break
+            write_atomically(out / f"{path.stem}.{edition.value}.pdf", pdf)
+            rendered += 1
+    typer.echo(f"{rendered} PDF{'s' if rendered != 1 else ''} written to {out}", err=True)
+    if failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command("package")
+def package_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Signed transcript XML files.", metavar="SIGNED_XML", show_default=False),
+    ],
+    key: Annotated[Path, typer.Option("--key", help="PKCS#12 file (.p12/.pfx) or PEM private key.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if missing).")],
+    trust: Annotated[
+        list[Path],
+        typer.Option("--trust", help="Trusted root certificates (the XML is verified before rendering)."),
+    ],
+    crl: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--crl", help="Certificate revocation lists (checked, and embedded at B-LT).", show_default=False
+        ),
+    ] = None,
+    lang: Annotated[
+        list[LanguageChoice], typer.Option("--lang", help="Edition: th or en; repeat for both.")
+    ] = [  # noqa: B006
+        LanguageChoice.th
+    ],
+    pades: Annotated[PadesChoice, typer.Option("--pades", help="PAdES baseline level.")] = PadesChoice.bb,
+    tsa: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--tsa", help="RFC 3161 time-stamp authority (needed from B-T up).", show_default=False),
+    ] = None,
+    cert: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--cert", help="PEM certificate chain for a PEM key.", show_default=False),
+    ] = None,
+    password_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--password-file", help="File holding the key password.", show_default=False),
+    ] = None,
+) -> None:
+    """Make the national package: a PDF/A-3 carrying the signed XML, signed with PAdES.
+
+    Each signed XML is verified, rendered (OUT/NAME.LANG.pdf), turned into PDF/A-3U with the
+    XML embedded, and signed with the same key; the PDF signature is the last change.
+
+    Exit code 0 when every file was packaged, 1 when any was not, 2 for unusable options.
+    """
+    from ..files import prepare_output, write_atomically
+    from ..package import build_package
+    from ..pades import PadesError, PdfSigner
+    from ..render import RenderError
+    from ..trust import TrustError, TrustSettings
+    from ..tsa import TimeStampClient, TimeStampError
+
+    try:
+        settings = TrustSettings.from_files(trust, crl or [])
+    except TrustError as exc:
+        raise _fail(str(exc)) from None
+    identity = _load_identity(key, cert, password_file)
+    try:
+        signer = PdfSigner(identity, pades.value, TimeStampClient(tsa) if tsa else None, settings)
+        prepare_output(out)
+    except PadesError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    failed = written = 0
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+            failed += 1
+            continue
+        for edition in dict.fromkeys(lang):
+            try:
+                pdf = build_package(data, edition.value, trust=settings, signer=signer, file_name=path.name)
+            except (RenderError, InvalidDocument) as exc:
+                typer.echo(f"{path}: not packaged: {exc}", err=True)
+                failed += 1
+                break
+            except (PadesError, TimeStampError) as exc:
+                raise _fail(f"{path}: not packaged: {exc}") from None
+            write_atomically(out / f"{path.stem}.{edition.value}.pdf", pdf)
+            written += 1
+    typer.echo(
+        f"{written} signed PDF/A-3 file{'s' if written != 1 else ''} ({pades.value}) written to {out}",
+        err=True,
+    )
+    if failed:
+        raise typer.Exit(EXIT_PROBLEMS)

@@ -1,0 +1,183 @@
+"""`transcript sign`, `verify`, `demo-pki` and `demo-tsa`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import InvalidDocument
+from ..problems import Problem, ValidationResult
+from ..xmlio import MAX_DOCUMENT_BYTES
+from . import (
+    BANGKOK,
+    EXIT_PROBLEMS,
+    RevocationChoice,
+    _fail,
+    _load_identity,
+    app,
+    read_input,
+)
+
+
+@app.command("sign")
+def sign_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Transcript XML files to sign.", metavar="FILE", show_default=False)
+    ],
+    key: Annotated[Path, typer.Option("--key", help="PKCS#12 file (.p12/.pfx) or PEM private key.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the signed files (created if missing).")],
+    cert: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--cert", help="PEM certificate chain, signer first (needed with a PEM key).", show_default=False
+        ),
+    ] = None,
+    tsa: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--tsa", help="URL of an RFC 3161 time-stamp authority (XAdES-T).", show_default=False),
+    ] = None,
+    password_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--password-file",
+            help="File holding the key password. Or set TRANSCRIPT_KEY_PASSWORD; else you are asked.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Sign transcript XML with an enveloped XAdES signature (the national profile).
+
+    Each input must pass `transcript validate` with no errors. The signed file is written under
+    --out with the input's file name.
+
+    Exit code 0 when every file was signed, 1 when any was not, 2 for an unusable key, time-stamp
+    authority or output folder.
+    """
+    from ..files import prepare_output, write_atomically
+    from ..signing import SigningError, XmlSigner
+    from ..tsa import TimeStampClient, TimeStampError
+
+    identity = _load_identity(key, cert, password_file)
+    signer = XmlSigner(identity, timestamps=TimeStampClient(tsa) if tsa else None)
+    try:
+        prepare_output(out)
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    failed = 0
+    for path in files:
+        try:
+            data = read_input(path)
+        except OSError as exc:
+            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+            failed += 1
+            continue
+        if isinstance(data, Problem):
+            typer.echo(data.format(str(path)))
+            failed += 1
+            continue
+        try:
+            signed = signer.sign(data)
+        except InvalidDocument as exc:
+            typer.echo(ValidationResult.of(exc.problems).format(str(path)))
+            typer.echo(f"{path}: not signed: the transcript has errors", err=True)
+            failed += 1
+            continue
+        except SigningError as exc:
+            typer.echo(f"{path}: not signed: {exc}", err=True)
+            failed += 1
+            continue
+        except TimeStampError as exc:
+            raise _fail(f"{path}: not signed: {exc}") from None
+        write_atomically(out / path.name, signed)
+    signed_count = len(files) - failed
+    typer.echo(
+        f"{signed_count} of {len(files)} file{'s' if len(files) != 1 else ''} signed into {out} "
+        f"by {identity.common_name}" + (" with a time-stamp" if tsa else ""),
+        err=True,
+    )
+    if failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command("verify")
+def verify_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Signed transcript files to verify.", metavar="FILE", show_default=False),
+    ],
+    trust: Annotated[
+        list[Path],
+        typer.Option(
+            "--trust", help="PEM file of trusted root certificates (repeat for more).", show_default=False
+        ),
+    ],
+    crl: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--crl", help="A certificate revocation list (PEM or DER); repeat for more.", show_default=False
+        ),
+    ] = None,
+    at: Annotated[
+        Optional[datetime],  # noqa: UP045
+        typer.Option(
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
+            help="Judge certificate validity at this time, not at the (stamped or claimed) signing time.",
+            show_default=False,
+        ),
+    ] = None,
+    revocation: Annotated[
+        RevocationChoice,
+        typer.Option(help="require: no verdict without revocation data; soft: check what is available."),
+    ] = RevocationChoice.require,
+    fetch: Annotated[
+        bool, typer.Option("--fetch", help="Allow fetching CRLs and OCSP responses over the network.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report for machines.")] = False,
+    brief: Annotated[bool, typer.Option("--brief", help="One line per file.")] = False,
+) -> None:
+    """Verify signed transcripts: is it genuine, who signed it, what does it say.
+
+    The verdict is TOTAL-PASSED, TOTAL-FAILED or INDETERMINATE (ETSI EN 319 102-1), with every
+    check behind it. Only the roots given with --trust are trusted.
+
+    Exit code 0 only when every file is TOTAL-PASSED, 1 otherwise, 2 for unusable options.
+    """
+    from ..trust import TrustError, TrustSettings
+    from ..verify import verify
+
+    moment = at.replace(tzinfo=at.tzinfo or BANGKOK) if at else None
+    try:
+        settings = TrustSettings.from_files(
+            trust, crl or [], revocation=revocation.value, allow_fetching=fetch, at=moment
+        )
+    except TrustError as exc:
+        raise _fail(str(exc)) from None
+    reports = []
+    passed = 0
+    for path in files:
+        try:
+            data = read_input(path)
+        except OSError as exc:
+            raise _fail(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if isinstance(data, Problem):
+            data = path.read_bytes()[: MAX_DOCUMENT_BYTES + 1]  # let the verifier say it is too large
+        report = verify(data, settings)
+        passed += report.ok
+        if as_json:
+            reports.append({"file": str(path), **report.to_dict()})
+        elif brief:
+            typer.echo(report.brief(str(path)))
+        else:
+            typer.echo(report.format(str(path)))
+    if as_json:
+        typer.echo(
+            json.dumps({"passed": passed == len(files), "files": reports}, ensure_ascii=False, indent=2)
+        )
+    else:
+        typer.echo(f"{len(files)} file{'s' if len(files) != 1 else ''} verified: {passed} genuine", err=True)
+    if passed != len(files):
+        raise typer.Exit(EXIT_PROBLEMS)
