@@ -8,6 +8,7 @@ is one, is only cross-checked.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from transcript import (
     Transcript,
     TranscriptContext,
 )
+from transcript.rules import check
+from transcript.xmlio import parse_untrusted, schema_problems
 
 from .csvfile import Header, Row
 from .institution import SEMESTER_ORDER, Institution
@@ -235,6 +238,26 @@ def build_transcript(rows: StudentRows, settings: Settings) -> tuple[Transcript 
         additional_information=additional if any(vars_of(additional)) else None,
     )
     return document, problems.items
+
+
+def build_checked(
+    rows: StudentRows, settings: Settings, *, file: str | None = None
+) -> tuple[Transcript | None, bytes | None, list[tc.Problem]]:
+    """`build_transcript`, then the XML and the checks of `transcript validate` on it.
+
+    The schema is checked on the bytes that will be written, the rules on the model they were
+    written from (dump and load round-trip exactly). Problems found by those checks are
+    attributed to `file`. The XML is None when there is any error.
+    """
+    document, problems = build_transcript(rows, settings)
+    if document is None:
+        return None, None, problems
+    data = tc.dump(document)
+    checked = schema_problems(parse_untrusted(data)) + check(document, scale=settings.institution.scale)
+    problems += [dataclasses.replace(p, file=file) if file else p for p in checked]
+    if any(p.is_error for p in problems):
+        return document, None, problems
+    return document, data, problems
 
 
 def vars_of(obj: object) -> list[object]:

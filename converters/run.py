@@ -25,10 +25,8 @@ from typing import Any
 import transcript as tc
 from transcript.files import prepare_output, write_atomically
 from transcript.problems import Problem
-from transcript.rules import check
-from transcript.xmlio import parse_untrusted, schema_problems
 
-from .assemble import Settings, StudentRows, build_transcript, student_id_of
+from .assemble import Settings, StudentRows, build_checked, build_transcript, student_id_of
 from .csvfile import CsvError
 from .export import ExportReader, Rejected
 from .institution import InstitutionError, load_institution
@@ -137,17 +135,10 @@ def _convert_one(rows: StudentRows) -> StudentOutcome:
     settings: Settings = _worker["settings"]
     job: _Job = _worker["job"]
     student_id = student_id_of(rows)
-    document, problems = build_transcript(rows, settings)
-    if document is None:
-        return StudentOutcome(student_id, rows.student.line, None, tuple(problems))
-    data = tc.dump(document)
     name = f"{student_id}.xml"
     shown = str(job.out_dir / name)
-    # The same checks as `transcript validate`: the schema on the bytes written, the rules on
-    # the model they were written from (dump and load round-trip exactly).
-    checked = schema_problems(parse_untrusted(data)) + check(document, scale=settings.institution.scale)
-    problems += [dataclasses.replace(p, file=shown) for p in checked]
-    if any(p.is_error for p in problems):
+    _, data, problems = build_checked(rows, settings, file=shown)
+    if data is None:
         return StudentOutcome(student_id, rows.student.line, None, tuple(problems))
     write_atomically(job.target_dir / name, data)
     return StudentOutcome(student_id, rows.student.line, shown, tuple(problems))

@@ -33,12 +33,10 @@ from .pdfverify import verify_pdf
 from .pki import DemoPki, create_demo_pki
 from .problems import Problem
 from .render import RenderError, render_verified
-from .rules import check
 from .signing import XmlSigner
 from .trust import RevocationPolicy, TrustSettings
 from .tsa import TimeStampClient, TimeStampError
 from .verify import verify
-from .xmlio import dump, parse_untrusted, schema_problems
 
 MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
@@ -146,7 +144,7 @@ def _trust(settings: IssueSettings) -> TrustSettings:
 
 
 def _issue(rows: Any, input_hash: str) -> StudentRecord:
-    from converters.assemble import build_transcript, student_id_of
+    from converters.assemble import build_checked, student_id_of
 
     w = _worker
     settings: IssueSettings = w["settings"]
@@ -160,15 +158,10 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
         record.seconds[stage] = record.seconds.get(stage, 0.0) + now - clock
         clock = now
 
-    document, problems = build_transcript(rows, w["convert"])
+    document, xml, problems = build_checked(rows, w["convert"])
     record.problems = [p.to_dict() for p in problems]
-    if document is None:
-        return record
-    xml = dump(document)
-    checked = schema_problems(parse_untrusted(xml)) + check(document, scale=w["scale"])
-    record.problems += [p.to_dict() for p in checked]
     lap("convert")
-    if any(p.is_error for p in problems + checked):
+    if document is None or xml is None:
         return record
     record.document_id = document.transcript_context.transcript_id
     for attempt in range(1, TSA_ATTEMPTS + 1):
