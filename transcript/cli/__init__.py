@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
 from datetime import timedelta, timezone
 from enum import Enum
 from pathlib import Path
@@ -99,6 +100,38 @@ def read_input(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> bytes | Probl
             f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; it was not read",
         )
     return path.read_bytes()
+
+
+def _output_folder(out: Path) -> None:
+    """Create the output folder (and clear an interrupted run's partial files), or stop."""
+    from ..files import prepare_output
+
+    try:
+        prepare_output(out)
+    except OSError as exc:
+        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+
+
+class _Inputs:
+    """The readable input files with their bytes; the others reported and counted in `failed`."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self.files = files
+        self.failed = 0
+
+    def __iter__(self) -> Iterator[tuple[Path, bytes]]:
+        for path in self.files:
+            try:
+                data = read_input(path)
+            except OSError as exc:
+                typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+                self.failed += 1
+                continue
+            if isinstance(data, Problem):
+                typer.echo(data.format(str(path)))
+                self.failed += 1
+                continue
+            yield path, data
 
 
 def _load_identity(key: Path, cert: Path | None, password_file: Path | None) -> SigningIdentity:

@@ -8,16 +8,17 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InvalidDocument
-from ..problems import Problem, ValidationResult
+from ..problems import ValidationResult
 from . import (
     EXIT_PROBLEMS,
     LanguageChoice,
     PadesChoice,
     RevocationChoice,
     _fail,
+    _Inputs,
     _load_identity,
+    _output_folder,
     app,
-    read_input,
 )
 
 
@@ -59,7 +60,7 @@ def render_command(
     Exit code 0 when every file was rendered, 1 when any was not, 2 for unusable options.
     """
     from ..errors import InvalidDocument
-    from ..files import prepare_output, write_atomically
+    from ..files import write_atomically
     from ..render import RenderError, render_pdf
     from ..trust import TrustError, TrustSettings
 
@@ -69,22 +70,10 @@ def render_command(
             settings = TrustSettings.from_files(trust, crl or [], revocation=revocation.value)
         except TrustError as exc:
             raise _fail(str(exc)) from None
-    try:
-        prepare_output(out)
-    except OSError as exc:
-        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    _output_folder(out)
     failed = rendered = 0
-    for path in files:
-        try:
-            data = read_input(path)
-        except OSError as exc:
-            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
-            failed += 1
-            continue
-        if isinstance(data, Problem):
-            typer.echo(data.format(str(path)))
-            failed += 1
-            continue
+    inputs = _Inputs(files)
+    for path, data in inputs:
         for edition in dict.fromkeys(lang):
             try:
                 pdf = render_pdf(data, edition.value, trust=settings, require_valid=require_valid)
@@ -98,6 +87,7 @@ def render_command(
                 break
             write_atomically(out / f"{path.stem}.{edition.value}.pdf", pdf)
             rendered += 1
+    failed += inputs.failed
     typer.echo(f"{rendered} PDF{'s' if rendered != 1 else ''} written to {out}", err=True)
     if failed:
         raise typer.Exit(EXIT_PROBLEMS)
@@ -147,7 +137,7 @@ def package_command(
 
     Exit code 0 when every file was packaged, 1 when any was not, 2 for unusable options.
     """
-    from ..files import prepare_output, write_atomically
+    from ..files import write_atomically
     from ..package import build_package
     from ..pades import PadesError, PdfSigner
     from ..render import RenderError
@@ -161,19 +151,12 @@ def package_command(
     identity = _load_identity(key, cert, password_file)
     try:
         signer = PdfSigner(identity, pades.value, TimeStampClient(tsa) if tsa else None, settings)
-        prepare_output(out)
     except PadesError as exc:
         raise _fail(str(exc)) from None
-    except OSError as exc:
-        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    _output_folder(out)
     failed = written = 0
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
-            failed += 1
-            continue
+    package_inputs = _Inputs(files)
+    for path, data in package_inputs:
         for edition in dict.fromkeys(lang):
             try:
                 pdf = build_package(data, edition.value, trust=settings, signer=signer, file_name=path.name)
@@ -185,6 +168,7 @@ def package_command(
                 raise _fail(f"{path}: not packaged: {exc}") from None
             write_atomically(out / f"{path.stem}.{edition.value}.pdf", pdf)
             written += 1
+    failed += package_inputs.failed
     typer.echo(
         f"{written} signed PDF/A-3 file{'s' if written != 1 else ''} ({pades.value}) written to {out}",
         err=True,

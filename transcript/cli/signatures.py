@@ -17,7 +17,9 @@ from . import (
     EXIT_PROBLEMS,
     RevocationChoice,
     _fail,
+    _Inputs,
     _load_identity,
+    _output_folder,
     app,
     read_input,
 )
@@ -57,28 +59,16 @@ def sign_command(
     Exit code 0 when every file was signed, 1 when any was not, 2 for an unusable key, time-stamp
     authority or output folder.
     """
-    from ..files import prepare_output, write_atomically
+    from ..files import write_atomically
     from ..signing import SigningError, XmlSigner
     from ..tsa import TimeStampClient, TimeStampError
 
     identity = _load_identity(key, cert, password_file)
     signer = XmlSigner(identity, timestamps=TimeStampClient(tsa) if tsa else None)
-    try:
-        prepare_output(out)
-    except OSError as exc:
-        raise _fail(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    _output_folder(out)
     failed = 0
-    for path in files:
-        try:
-            data = read_input(path)
-        except OSError as exc:
-            typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
-            failed += 1
-            continue
-        if isinstance(data, Problem):
-            typer.echo(data.format(str(path)))
-            failed += 1
-            continue
+    inputs = _Inputs(files)
+    for path, data in inputs:
         try:
             signed = signer.sign(data)
         except InvalidDocument as exc:
@@ -93,6 +83,7 @@ def sign_command(
         except TimeStampError as exc:
             raise _fail(f"{path}: not signed: {exc}") from None
         write_atomically(out / path.name, signed)
+    failed += inputs.failed
     signed_count = len(files) - failed
     typer.echo(
         f"{signed_count} of {len(files)} file{'s' if len(files) != 1 else ''} signed into {out} "
