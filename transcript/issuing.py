@@ -36,7 +36,7 @@ from .render import RenderError, render_verified
 from .signing import XmlSigner
 from .trust import RevocationPolicy, TrustSettings
 from .tsa import TimeStampClient, TimeStampError
-from .verify import verify
+from .verify import VerificationReport, verify
 
 MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
@@ -166,7 +166,7 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
     record.document_id = document.transcript_context.transcript_id
     for attempt in range(1, TSA_ATTEMPTS + 1):
         try:
-            files = _produce(xml, student_id, settings, lap)
+            files, verified = _produce(xml, student_id, settings, lap)
             break
         except RenderError as exc:  # the freshly signed XML does not verify: never issue it
             record.status = "failed"
@@ -185,7 +185,7 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
     for name, data in files.items():
         if name.endswith(".xml"):
             continue  # verified before rendering; each PDF must carry exactly those bytes
-        report = verify_pdf(data, w["trust"], known_xml=(signed_xml, w["verified"]))
+        report = verify_pdf(data, w["trust"], known_xml=(signed_xml, verified))
         verdicts.append(report.verdict.value)
         if not report.ok:
             record.status = "failed"
@@ -206,12 +206,12 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
 
 def _produce(
     xml: bytes, student_id: str, settings: IssueSettings, lap: Callable[[str], None]
-) -> dict[str, bytes]:
+) -> tuple[dict[str, bytes], VerificationReport]:
+    """The student's files (signed XML, then each edition's signed PDF/A-3) and the XML's report."""
     w = _worker
     signed = w["xml_signer"].sign(xml)
     lap("sign-xml")
     verified = verify(signed, w["trust"])  # once: every edition is rendered from its signed content
-    w["verified"] = verified
     lap("verify")
     files = {f"{student_id}.xml": signed}
     for lang in settings.languages:
@@ -221,7 +221,7 @@ def _produce(
         lap("package")
         files[f"{student_id}.{lang}.pdf"] = w["pdf_signer"].sign(packaged)
         lap("sign-pdf")
-    return files
+    return files, verified
 
 
 def _write_together(folder: Path, files: dict[str, bytes]) -> None:
