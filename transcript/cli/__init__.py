@@ -164,4 +164,4 @@ def main() -> None:
 
 
 # The sub-commands register themselves on `app` when imported.
-from . import documents, signatures, pdf, issue, demo  # noqa: E402, F401, I001 - the order of --help
+from . import documents, signatures, pdf, issue, web, demo  # noqa: E402, F401, I001 - the order of --help

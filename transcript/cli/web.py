@@ -1,0 +1,42 @@
+"""`transcript serve`: the verification page for employers and admissions offices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import RevocationChoice, _fail, app
+
+
+@app.command("serve")
+def serve_command(
+    trust: Annotated[
+        list[Path], typer.Option("--trust", help="Trusted root certificates (repeat for more).")
+    ],
+    crl: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option("--crl", help="Certificate revocation lists; repeat for more.", show_default=False),
+    ] = None,
+    revocation: Annotated[
+        RevocationChoice,
+        typer.Option(help="require: no verdict without revocation data; soft: check what is available."),
+    ] = RevocationChoice.require,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Largest upload accepted, in MB.")] = 20,
+) -> None:
+    """Serve the verification page (and its JSON API at /api/verify) until Ctrl-C."""
+    import uvicorn
+
+    from ..trust import TrustError, TrustSettings
+    from ..web import create_app
+
+    try:
+        settings = TrustSettings.from_files(trust, crl or [], revocation=revocation.value)
+    except TrustError as exc:
+        raise _fail(str(exc)) from None
+    application = create_app(settings, max_bytes=max_mb * 1024 * 1024)
+    typer.echo(f"Verification page at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning")

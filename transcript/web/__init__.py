@@ -1,0 +1,185 @@
+"""A verification page for employers and admissions offices, and its JSON API.
+
+    app = create_app(TrustSettings.from_files(["root.pem"], ["ca.crl"]))
+
+Everything is served by the app itself (no CDN, no JavaScript framework; the form works with
+JavaScript off). Uploads are read into memory, never stored and never logged; their type is
+decided from their content; verification runs in a worker thread so requests do not block
+each other. Every response carries a strict Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from .. import __version__
+from ..summary import group_by_semester, semester_key
+from ..trust import TrustSettings
+from ..verify import Status, VerificationReport, verify
+from .texts import TEXTS, choose_language
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_LIMIT = 20 * 1024 * 1024
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+class UploadProblem(Exception):
+    def __init__(self, status: int, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.status, self.key, self.values = status, key, values
+
+
+def kind_of(data: bytes) -> str:
+    """'pdf' or 'xml' from the content itself; UploadProblem (415) for anything else."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return "xml"
+    raise UploadProblem(415, "wrong_type")
+
+
+async def read_upload(upload: UploadFile, limit: int) -> bytes:
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise UploadProblem(413, "too_large", limit=limit // (1024 * 1024))
+    if not data:
+        raise UploadProblem(400, "empty")
+    return data
+
+
+def create_app(trust: TrustSettings, *, max_bytes: int = DEFAULT_LIMIT) -> FastAPI:
+    """The verification web application (ASGI), trusting only `trust`."""
+    app = FastAPI(
+        title="Transcript verification",
+        version=__version__,
+        docs_url=None,  # the interactive docs load assets from a CDN; the schema stays at /openapi.json
+        redoc_url=None,
+    )
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    style = (HERE / "static" / "style.css").read_bytes()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/static/style.css", include_in_schema=False)
+    async def stylesheet() -> Response:
+        return Response(style, media_type="text/css")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page(request: Request, lang: str | None = None) -> HTMLResponse:
+        language = choose_language(lang, request.headers.get("accept-language"))
+        return templates.TemplateResponse(
+            request,
+            "upload.html",
+            {"t": TEXTS[language], "lang": language, "limit": max_bytes // (1024 * 1024)},
+        )
+
+    @app.post("/verify", response_class=HTMLResponse, include_in_schema=False)
+    async def verify_page(
+        request: Request,
+        file: Annotated[UploadFile, File()],
+        lang: Annotated[str | None, Form()] = None,
+    ) -> HTMLResponse:
+        language = choose_language(lang, request.headers.get("accept-language"))
+        t = TEXTS[language]
+        try:
+            data = await read_upload(file, max_bytes)
+            kind = kind_of(data)
+        except UploadProblem as exc:
+            return templates.TemplateResponse(
+                request,
+                "upload.html",
+                {"t": t, "lang": language, "limit": max_bytes // (1024 * 1024),
+                 "error": t[exc.key].format(**exc.values)},
+                status_code=exc.status,
+            )  # fmt: skip
+        report = await run_in_threadpool(verify, data, trust)
+        return templates.TemplateResponse(
+            request,
+            "result.html",
+            {"t": t, "lang": language, "kind": kind, "r": report, "view": _view(report, language)},
+        )
+
+    @app.post("/api/verify")
+    async def api_verify(file: Annotated[UploadFile, File()]) -> JSONResponse:
+        """Verify an uploaded transcript (PDF package or signed XML) and return the report."""
+        try:
+            data = await read_upload(file, max_bytes)
+            kind = kind_of(data)
+        except UploadProblem as exc:
+            return JSONResponse({"error": TEXTS["en"][exc.key].format(**exc.values)}, status_code=exc.status)
+        report = await run_in_threadpool(verify, data, trust)
+        return JSONResponse({"type": kind, **report.to_dict()})
+
+    return app
+
+
+def _view(report: VerificationReport, language: str) -> dict[str, Any]:
+    """What the result page shows, read from the signed content only."""
+    t = report.transcript
+    semesters = []
+    if t is not None:
+        lines = {}
+        if t.academic_summary:
+            lines = {semester_key(s): s for s in t.academic_summary.semester_summary}
+        for key, indices in group_by_semester(t.course).items():
+            courses = [t.course[i] for i in indices]
+            semesters.append(
+                {
+                    "name": _pick(courses[0].semester_name, language),
+                    "year": key[0],
+                    "courses": [
+                        {
+                            "code": c.course_number,
+                            "title": _pick(c.course_title, language),
+                            "credits": c.course_credit_value,
+                            "grade": c.course_academic_grade_text,
+                        }
+                        for c in courses
+                    ],
+                    "line": lines.get(key),
+                }
+            )
+    tone = {"TOTAL-PASSED": "genuine", "TOTAL-FAILED": "forged", "INDETERMINATE": "unknown"}[
+        report.verdict.value
+    ]
+    reason = next((c.detail for c in report.checks if c.sub_indication == report.sub_indication), None)
+    graduated = t.student.date_of_graduation if t is not None else None
+    return {
+        "tone": tone,
+        "reason": reason,
+        "semesters": semesters,
+        "graduated": str(graduated)[:10] if graduated else None,
+        "failed_checks": [c for c in report.checks if c.status in (Status.FAILED, Status.INDETERMINATE)],
+    }
+
+
+def _pick(texts: Any, language: str) -> str:
+    for text in texts:
+        if (text.language_id or "").lower() == language:
+            return text.value
+    return texts[0].value if texts else ""

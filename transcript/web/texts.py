@@ -1,0 +1,99 @@
+"""The page's words in Thai and English, and how the language is chosen."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "th": {
+        "title": "ตรวจสอบใบประมวลผลการศึกษาดิจิทัล",
+        "intro": (
+            "เลือกแฟ้มใบประมวลผลการศึกษา (PDF หรือ XML ที่ลงนามแล้ว) "
+            "เพื่อตรวจสอบว่าเป็นของจริง ใครลงนาม และมีข้อความว่าอย่างไร"
+        ),
+        "choose": "แฟ้มที่ได้รับ",
+        "submit": "ตรวจสอบ",
+        "privacy": "แฟ้มถูกตรวจในหน่วยความจำ ไม่มีการเก็บหรือบันทึกไว้ ขนาดไม่เกิน {limit} MB",
+        "genuine": "ของจริง: ลายมือชื่ออิเล็กทรอนิกส์ถูกต้องและเชื่อถือได้",
+        "forged": "ไม่ใช่ของจริง",
+        "unknown": "ยังตัดสินไม่ได้",
+        "reason": "เหตุผล",
+        "signed_by": "ผู้ลงนาม",
+        "certificate": "ใบรับรอง",
+        "issuer": "ออกโดย",
+        "signed_at": "เวลาที่ลงนาม",
+        "timestamp": "เวลาที่ประทับโดยผู้ให้บริการประทับเวลา",
+        "pdf_signer": "ผู้ลงนามแฟ้ม PDF",
+        "transcript": "ข้อมูลในเอกสารที่ลงนาม",
+        "student": "นักศึกษา",
+        "number": "รหัสนักศึกษา",
+        "institution": "สถาบัน",
+        "programme": "หลักสูตร",
+        "degree": "ปริญญา",
+        "graduated": "วันที่สำเร็จการศึกษา",
+        "gpax": "ค่าเฉลี่ยสะสม",
+        "document": "เลขที่เอกสาร",
+        "courses": "รายวิชา",
+        "code": "รหัสวิชา",
+        "course": "ชื่อวิชา",
+        "credits": "หน่วยกิต",
+        "grade": "เกรด",
+        "checks": "การตรวจสอบทุกขั้นตอน",
+        "again": "ตรวจสอบแฟ้มอื่น",
+        "print": "พิมพ์หน้านี้ได้จากเมนูของเบราว์เซอร์",
+        "too_large": "แฟ้มใหญ่เกิน {limit} MB",
+        "empty": "แฟ้มว่างเปล่า",
+        "wrong_type": "รับเฉพาะแฟ้ม PDF หรือ XML",
+        "other": "English",
+    },
+    "en": {
+        "title": "Verify a digital academic transcript",
+        "intro": (
+            "Choose a transcript file (the PDF, or the signed XML) to see whether it is genuine, "
+            "who signed it and what it says."
+        ),
+        "choose": "The file you received",
+        "submit": "Verify",
+        "privacy": "The file is checked in memory, never stored or logged. Up to {limit} MB.",
+        "genuine": "Genuine: the signature is valid and trusted",
+        "forged": "Not genuine",
+        "unknown": "Cannot be decided",
+        "reason": "Reason",
+        "signed_by": "Signed by",
+        "certificate": "Certificate",
+        "issuer": "Issued by",
+        "signed_at": "Signed at",
+        "timestamp": "Time-stamped at",
+        "pdf_signer": "PDF signed by",
+        "transcript": "What the signed document says",
+        "student": "Student",
+        "number": "Student number",
+        "institution": "Institution",
+        "programme": "Programme",
+        "degree": "Degree",
+        "graduated": "Graduated",
+        "gpax": "GPAX",
+        "document": "Document number",
+        "courses": "Courses",
+        "code": "Code",
+        "course": "Course",
+        "credits": "Credits",
+        "grade": "Grade",
+        "checks": "Every check",
+        "again": "Verify another file",
+        "print": "Print this page from the browser's menu.",
+        "too_large": "The file is larger than {limit} MB",
+        "empty": "The file is empty",
+        "wrong_type": "Only PDF or XML files are accepted",
+        "other": "ภาษาไทย",
+    },
+}  # fmt: skip
+
+
+def choose_language(explicit: str | None, accept_language: str | None) -> str:
+    """An explicit choice (th/en) wins; else the browser's preference; else Thai."""
+    if explicit in TEXTS:
+        return explicit
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in TEXTS:
+            return code
+    return "th"
