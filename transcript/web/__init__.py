@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import fontpkg
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -26,9 +27,10 @@ from .texts import TEXTS, choose_language
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LIMIT = 20 * 1024 * 1024
+FONTS = (("regular", 400), ("bold", 700))
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -85,9 +87,20 @@ def create_app(trust: TrustSettings, *, max_bytes: int = DEFAULT_LIMIT) -> FastA
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    fonts = {weight: Path(fontpkg.path("Sarabun", weight=number)).read_bytes() for weight, number in FONTS}
+
     @app.get("/static/style.css", include_in_schema=False)
     async def stylesheet() -> Response:
         return Response(style, media_type="text/css")
+
+    @app.get("/static/sarabun-{weight}.ttf", include_in_schema=False)
+    async def font(weight: str) -> Response:
+        # Thai must read right on any reader's machine, so the page brings its own font.
+        if weight not in fonts:
+            return Response(status_code=404)
+        return Response(
+            fonts[weight], media_type="font/ttf", headers={"Cache-Control": "public, max-age=86400"}
+        )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def page(request: Request, lang: str | None = None) -> HTMLResponse:

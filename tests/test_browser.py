@@ -1,0 +1,109 @@
+"""A real browser (headless Chromium) uploads a genuine and a tampered transcript.
+
+The test serves the app on 127.0.0.1 and drives Debian's Chromium with chromedriver. It saves
+a screenshot of each result in the folder named by TRANSCRIPT_SCREENSHOTS (default: the test's
+temporary folder); the README's pictures come from that.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from transcript.keys import load_identity, password_from
+from transcript.pki import create_demo_pki
+from transcript.signing import XmlSigner
+from transcript.trust import TrustSettings
+from transcript.web import create_app
+
+from .conftest import EXAMPLES, require_tool
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    demo = create_demo_pki(folder / "pki")
+    identity = load_identity(demo.registrar_p12, password=password_from(password_file=demo.password_file))
+    signed = XmlSigner(identity).sign((EXAMPLES / "bachelor-honours.xml").read_bytes())
+    genuine = folder / "genuine.xml"
+    genuine.write_bytes(signed)
+    tampered = folder / "tampered.xml"
+    tampered.write_bytes(signed.replace(b"<tc:TotalGPAX>3.77<", b"<tc:TotalGPAX>3.99<"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = create_app(TrustSettings.from_files([demo.root], demo.crls))
+    uv = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield {"url": f"http://127.0.0.1:{port}", "genuine": genuine, "tampered": tampered, "folder": folder}
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    chromium, driver = require_tool("chromium"), require_tool("chromedriver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-quic", "--window-size=1100,1500",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    session = webdriver.Chrome(service=Service(driver), options=options)
+    yield session
+    session.quit()
+
+
+def _upload(browser, server, path: Path, language: str):  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{server['url']}/?lang={language}")
+    browser.find_element(By.ID, "file").send_keys(str(path))
+    browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+    return WebDriverWait(browser, 30).until(
+        expected_conditions.presence_of_element_located((By.ID, "verdict"))
+    )
+
+
+def _screenshot(browser, server, name: str) -> Path:  # type: ignore[no-untyped-def]
+    folder = Path(os.environ.get("TRANSCRIPT_SCREENSHOTS", server["folder"]))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    browser.save_screenshot(str(path))
+    return path
+
+
+def test_genuine_file_shows_the_green_verdict_and_the_student(browser, server) -> None:
+    verdict = _upload(browser, server, server["genuine"], "th")
+    assert "genuine" in verdict.get_attribute("class")
+    assert "ของจริง" in verdict.text
+    assert "นางสาว สมหญิง ใจดีมาก" in browser.page_source
+    assert _screenshot(browser, server, "web-genuine.png").stat().st_size > 10_000
+
+
+def test_tampered_file_shows_the_red_verdict_and_the_reason(browser, server) -> None:
+    verdict = _upload(browser, server, server["tampered"], "en")
+    assert "forged" in verdict.get_attribute("class")
+    assert "Not genuine" in verdict.text
+    assert "changed after signing" in browser.page_source
+    assert _screenshot(browser, server, "web-tampered.png").stat().st_size > 10_000
