@@ -1,0 +1,131 @@
+"""The verification page under load: 8 concurrent clients on loopback.
+
+    python benchmarks/web.py [--requests 1000] [--clients 8]
+
+Starts `transcript serve` (a TEST ONLY demo PKI) in its own process, then sends half the
+requests with a signed XML and half with a signed PDF/A-3 package to POST /api/verify from
+`--clients` threads. Prints verifications per second and p50/p95 latency for each kind, and
+the server's resident memory at start, after the warm-up, and after all requests (it should
+not grow). The baseline in the same run is GET /healthz: the cost of the HTTP path alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from transcript.keys import load_identity, password_from
+from transcript.package import build_package
+from transcript.pades import PdfSigner
+from transcript.pki import create_demo_pki
+from transcript.signing import XmlSigner
+from transcript.trust import TrustSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def request(port: int, data: bytes | None) -> float:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    start = time.perf_counter()
+    if data is None:
+        connection.request("GET", "/healthz")
+    else:
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="t"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        connection.request(
+            "POST", "/api/verify", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"status {response.status}")
+    return (time.perf_counter() - start) * 1000
+
+
+def load(port: int, data: bytes | None, count: int, clients: int) -> tuple[float, list[float]]:
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        latencies = list(pool.map(lambda _: request(port, data), range(count)))
+    return time.perf_counter() - start, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="web-bench-") as scratch:
+        demo = create_demo_pki(Path(scratch) / "pki")
+        identity = load_identity(demo.registrar_p12, password=password_from(password_file=demo.password_file))
+        trust = TrustSettings.from_files([demo.root], demo.crls)
+        xml = XmlSigner(identity).sign(
+            (ROOT / "examples" / "transcripts" / "bachelor-honours.xml").read_bytes()
+        )
+        pdf = build_package(xml, "th", trust=trust, signer=PdfSigner(identity), file_name="t.xml")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        crls = [arg for c in demo.crls for arg in ("--crl", str(c))]
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "transcript"), "serve", "--trust", str(demo.root), *crls,
+             "--port", str(port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    request(port, None)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            start_rss = rss_mib(server.pid)
+            load(port, xml, 20, args.clients)
+            load(port, pdf, 20, args.clients)
+            warm_rss = rss_mib(server.pid)
+            half = args.requests // 2
+            rows = [("baseline: GET /healthz", *load(port, None, half, args.clients))]
+            rows.append(("signed XML", *load(port, xml, half, args.clients)))
+            rows.append(("PDF/A-3 + PAdES package", *load(port, pdf, args.requests - half, args.clients)))
+            end_rss = rss_mib(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    print(f"{args.clients} concurrent clients on loopback, 2 cores")
+    print(f"{'requests':28} {'count':>6} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, seconds, latencies in rows:
+        p95 = statistics.quantiles(latencies, n=20)[18]
+        rate, p50 = len(latencies) / seconds, statistics.median(latencies)
+        print(f"{label:28} {len(latencies):6} {rate:7.1f} {p50:8.1f} {p95:8.1f}")
+    print(f"server memory: {start_rss:.0f} MiB at start, {warm_rss:.0f} MiB warm, {end_rss:.0f} MiB after "
+          f"{args.requests} verifications")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
