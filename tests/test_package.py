@@ -26,6 +26,7 @@ from transcript.tsa import LocalTimeStampAuthority, TimeStampClient
 from transcript.verify import Status, Verdict
 
 from .conftest import EXAMPLES, require_tool
+from .pkihelp import AttackPki
 
 SCRIPT = Path(sys.executable).parent / "transcript"
 
@@ -79,6 +80,26 @@ def test_pdfsig_reports_a_valid_signature_over_the_whole_document(setup) -> None
     out = subprocess.run([pdfsig, str(path)], capture_output=True, text=True).stdout
     assert "Signature is Valid." in out and "Total document signed" in out
     assert "Registrar, Siam Example University (TEST ONLY)" in out
+
+
+@pytest.mark.parametrize("kind", ["rsa", "ec"])
+def test_rsa_and_ecdsa_keys_sign_pdfs_that_pdfsig_and_the_verifier_accept(
+    kind: str, setup, tmp_path: Path
+) -> None:
+    pdfsig = require_tool("pdfsig")
+    pki = AttackPki.create(tmp_path / "pki")
+    identity = pki.identity(kind)
+    signed = XmlSigner(identity).sign((EXAMPLES / "bachelor-honours.xml").read_bytes())
+    trust = pki.trust()
+    signer = PdfSigner(identity)
+    packages = [build_package(signed, "en", trust=trust, signer=signer, file_name="t.xml") for _ in range(2)]
+    for number, package in enumerate(packages):
+        path = write(tmp_path, f"{kind}-{number}.pdf", package)
+        out = subprocess.run([pdfsig, str(path)], capture_output=True, text=True).stdout
+        assert "Signature is Valid." in out and "Total document signed" in out
+        expected = "ECDSA" if kind == "ec" else "RSA"
+        assert expected in out.upper()
+        assert transcript.verify(package, trust).verdict is Verdict.TOTAL_PASSED
 
 
 def test_pdfdetach_gives_the_signed_xml_and_xmlsec1_accepts_it(setup) -> None:
