@@ -9,6 +9,7 @@ are broken at word boundaries by `thai.break_lines`; nothing is drawn with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -416,21 +417,40 @@ def _is_thai(text: str) -> bool:
 # ------------------------------------------------------------ pages and canvas
 
 
+@functools.lru_cache(maxsize=16)
+def qr_runs(payload: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR code of `payload`: its size in modules and its dark runs (row, first column, length).
+
+    Encoding (choosing the best of eight masks) costs more than drawing a page; both editions
+    of a transcript carry the same code, so it is made once.
+    """
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(payload)
+    code.make()
+    count = code.getModuleCount()
+    runs = []
+    for row in range(count):
+        column = 0
+        while column < count:
+            if code.isDark(row, column):
+                start = column
+                while column < count and code.isDark(row, column):
+                    column += 1
+                runs.append((row, start, column - start))
+            else:
+                column += 1
+    return count, tuple(runs)
+
+
 class _Furniture:
     """Draws what every page carries: the running header, footer and watermark."""
 
     def __init__(self, builder: _Builder) -> None:
         self.b = builder
-        self._code: Any = None
         self._qr_drawn = False
 
-    def _qr_code(self) -> Any:
-        if self._code is None:  # one code per document, drawn on every page
-            payload = f"TRANSCRIPT:{self.b.t.transcript_context.transcript_id}\nSHA-256:{self.b.stamp.digest}"
-            self._code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-            self._code.addData(payload)
-            self._code.make()
-        return self._code
+    def _qr_payload(self) -> str:
+        return f"TRANSCRIPT:{self.b.t.transcript_context.transcript_id}\nSHA-256:{self.b.stamp.digest}"
 
     def later_header(self, canvas: Canvas, doc: Any) -> None:
         b = self.b
@@ -503,22 +523,13 @@ class _Furniture:
         """
         size = 24 * mm
         if not self._qr_drawn:
-            code = self._qr_code()
-            count = code.getModuleCount()
+            count, runs = qr_runs(self._qr_payload())
             box = size / (count + 2)
             canvas.beginForm("transcript-qr", lowerx=0, lowery=0, upperx=size, uppery=size)
             canvas.setFillColor(colors.black)
             path = canvas.beginPath()
-            for r in range(count):
-                c = 0
-                while c < count:
-                    if code.isDark(r, c):
-                        start = c
-                        while c < count and code.isDark(r, c):
-                            c += 1
-                        path.rect((start + 1) * box, size - (r + 2) * box, (c - start) * box, box)
-                    else:
-                        c += 1
+            for row, start, length in runs:
+                path.rect((start + 1) * box, size - (row + 2) * box, length * box, box)
             canvas.drawPath(path, stroke=0, fill=1)
             canvas.endForm()
             self._qr_drawn = True
