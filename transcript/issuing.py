@@ -26,7 +26,7 @@ from typing import Any
 from . import __version__
 from .errors import TranscriptError
 from .files import prepare_output, write_atomically
-from .keys import SigningIdentity, load_identity
+from .keys import SigningIdentity, load_identity, password_from
 from .pades import PdfSigner
 from .pdfa import package_pdf
 from .pdfverify import verify_pdf
@@ -287,7 +287,7 @@ def issue_export(
             create_demo_pki(pki.folder)
         report.demo_pki = pki
         key, chain = pki.registrar_p12, None
-        password = pki.password_file.read_text(encoding="utf-8").rstrip("\r\n").encode()
+        password = password_from(password_file=pki.password_file)
         trust, crls = (pki.root,), tuple(pki.crls)
         if tsa is None and pades != "B-B":
             raise IssueError(f"PAdES {pades} needs a time-stamp authority (--tsa URL)")

@@ -82,7 +82,10 @@ class _LoadedKeySigner(signers.SimpleSigner):
         self._key = key
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        try:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        except ValueError:  # a mechanism asn1crypto cannot name: pyHanko's own path decides
+            return super().sign_raw(data, digest_algorithm)
         hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
         if mechanism == "rsassa_pkcs1v15" and isinstance(self._key, rsa.RSAPrivateKey):
             return self._key.sign(data, padding.PKCS1v15(), hash_algorithm)
