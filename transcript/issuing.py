@@ -217,7 +217,13 @@ def _produce(
     for lang in settings.languages:
         pdf = render_verified(verified, lang, require_valid=True, demo=settings.demo)
         lap("render")
-        packaged = package_pdf(signed, pdf, file_name=f"{student_id}.xml")
+        packaged = package_pdf(
+            signed,
+            pdf,
+            file_name=f"{student_id}.xml",
+            transcript=verified.transcript,
+            reserve_signature=w["pdf_signer"].fills_reserved,
+        )
         lap("package")
         files[f"{student_id}.{lang}.pdf"] = w["pdf_signer"].sign(packaged)
         lap("sign-pdf")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .pades import PdfSigner
 from .pdfa import package_pdf
-from .render import render_pdf
+from .render import RenderError, is_signed, render_verified
 from .trust import TrustSettings
+from .verify import verify
 
 
 def build_package(
@@ -21,5 +22,16 @@ def build_package(
 
     The XML must verify (TOTAL-PASSED) against `trust`; `RenderError` says why when it does not.
     """
-    pdf = render_pdf(signed_xml, lang, trust=trust, require_valid=True, demo=demo)
-    return signer.sign(package_pdf(signed_xml, pdf, file_name=file_name))
+    if not is_signed(signed_xml):
+        raise RenderError("the transcript is not signed; not rendered (--require-valid)")
+    report = verify(signed_xml, trust)
+    pdf = render_verified(report, lang, require_valid=True, demo=demo)
+    return signer.sign(
+        package_pdf(
+            signed_xml,
+            pdf,
+            file_name=file_name,
+            transcript=report.transcript,
+            reserve_signature=signer.fills_reserved,
+        )
+    )

@@ -30,6 +30,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from .cades import CadesSigner, SlotError, fill, has_reserved_signature
 from .errors import TranscriptError
 from .keys import PrivateKey, SigningIdentity
 from .pdfa import ED_NS
@@ -137,6 +138,7 @@ class PdfSigner:
             cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
         )
         self._stamper = _ClientTimeStamper(self.timestamps) if self.timestamps else None
+        self._in_place = CadesSigner(self.identity) if self.level == "B-B" else None
         long_term = self.level in ("B-LT", "B-LTA")
         self._meta = signers.PdfSignatureMetadata(
             field_name="TranscriptSignature",
@@ -152,7 +154,19 @@ class PdfSigner:
             else None,
         )
 
+    @property
+    def fills_reserved(self) -> bool:
+        """Whether `sign` wants a package saved with `reserve_signature` (B-B: filled in place)."""
+        return self._in_place is not None
+
     def sign(self, pdf: bytes) -> bytes:
+        """Sign `pdf` as the last change: in place when it was packaged with a reserved
+        signature (B-B), else through pyHanko's incremental update."""
+        if self._in_place is not None and has_reserved_signature(pdf):
+            try:
+                return fill(pdf, self._in_place.sign_digest)
+            except SlotError as exc:
+                raise PadesError(f"the PDF could not be signed: {exc}") from exc
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         pdf_signer = signers.PdfSigner(self._meta, signer=self._signer, timestamper=self._stamper)
         out = io.BytesIO()

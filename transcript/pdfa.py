@@ -18,7 +18,9 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from .cades import reserve
 from .errors import InvalidDocument
+from .generated import Transcript
 from .icc import srgb_profile
 from .xmlio import load, parse_untrusted
 
@@ -99,13 +101,18 @@ def package_pdf(
     *,
     file_name: str = "transcript.xml",
     moment: dt.datetime | None = None,
+    transcript: Transcript | None = None,
+    reserve_signature: bool = False,
 ) -> bytes:
     """PDF/A-3U from a rendered transcript, with `signed_xml` embedded as its alternative form.
 
     `signed_xml` is embedded byte for byte (what pdfdetach extracts is what was signed).
     Raises `InvalidDocument` when `signed_xml` is not a schema-valid transcript.
+    `transcript` is the model a caller has already read from `signed_xml` (its verifier's),
+    which spares reading it again. `reserve_signature` leaves room for a PAdES B-B signature
+    that `PdfSigner.sign` fills in place (see `transcript.cades`).
     """
-    model = load(signed_xml)
+    model = transcript if transcript is not None else load(signed_xml)
     context = model.transcript_context
     moment = (moment or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone(dt.timedelta(hours=7)))
     moment = moment.replace(microsecond=0)
@@ -168,6 +175,8 @@ def package_pdf(
         doc.Root.AF = Array([spec.obj])
         doc.Root.Lang = pikepdf.String("th-TH" if context.language.upper() == "TH" else "en-GB")
         doc.Root.MarkInfo = Dictionary(Marked=False)
+        if reserve_signature:
+            reserve(doc, _pdf_date(moment))
         out = io.BytesIO()
         # No object streams: PDF/A-3 allows them, but simple files are easiest for every reader.
         doc.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, deterministic_id=True)
