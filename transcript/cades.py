@@ -29,7 +29,8 @@ from .trust import der
 
 FIELD_NAME = "TranscriptSignature"
 REASON = "Certified academic transcript"
-ROOM = 8192  # bytes of CMS: a 4096-bit RSA signature and a three-certificate chain fit
+ROOM = 8192  # bytes of CMS when the signer is not known: a 4096-bit key and three certificates fit
+_MOST = 65536  # the largest room `fill` looks for
 _WIDE = 9_999_999_999  # ten digits: room for the real offsets of any file under 10 GB
 _BYTE_RANGE = re.compile(rb"/ByteRange \[ 0 9999999999 9999999999 9999999999 \]")
 
@@ -42,8 +43,12 @@ def reserve(doc: pikepdf.Pdf, signing_date: str, room: int = ROOM) -> None:
     """Add an invisible signature field whose value is a placeholder signature dictionary.
 
     `signing_date` is a PDF date string (the dictionary's /M: PAdES B-B carries the claimed
-    signing time here, not in the CMS).
+    signing time here, not in the CMS). `room` is the most bytes of CMS it will hold: a
+    signer's `CadesSigner.room` keeps it tight, which matters because readers parse every
+    padding digit of the hexadecimal /Contents.
     """
+    if not 0 < room <= _MOST:
+        raise ValueError(f"signature room must be 1-{_MOST} bytes, not {room}")
     signature = doc.make_indirect(
         Dictionary(
             Type=Name.Sig,
@@ -88,13 +93,13 @@ def fill(pdf: bytes, sign_digest: Callable[[bytes], bytes]) -> bytes:
         raise SlotError(f"expected one reserved signature, found {len(ranges)}")
     placeholder = ranges[0]
     # /Contents is a key of the same dictionary, just before or just after /ByteRange
-    window = 2 * ROOM + 256
+    window = 2 * _MOST + 256
     before = pdf.rfind(b"/Contents <", max(0, placeholder.start() - window), placeholder.start())
     after = pdf.find(b"/Contents <", placeholder.end(), placeholder.end() + 256)
     key = after if after >= 0 else before
     start = pdf.find(b"<", key) if key >= 0 else -1
     end = pdf.find(b">", start) + 1 if start >= 0 else 0
-    if start < 0 or end - start != 2 * ROOM + 2 or pdf[start + 1 : end - 1].strip(b"0"):
+    if start < 0 or end <= start or pdf[start + 1 : end - 1].strip(b"0"):
         raise SlotError("the reserved signature has no empty /Contents")
     byte_range = f"/ByteRange [ 0 {start} {end} {len(pdf) - end} ]".encode()
     byte_range = byte_range.ljust(placeholder.end() - placeholder.start())
@@ -168,6 +173,9 @@ class CadesSigner:
         self._version = cms.CMSVersion("v1").dump()
         self._encapsulated = cms.EncapsulatedContentInfo({"content_type": "data"}).dump()
         self._signed_data_type = cms.ContentType("signed_data").dump()
+        # The CMS has the same size every time but for the signature value (an ECDSA value's DER
+        # varies by a few bytes): a margin on one measured signature bounds them all.
+        self.room = len(self.sign_digest(bytes(32))) + 16
 
     def sign_digest(self, digest: bytes) -> bytes:
         """DER of a ContentInfo(SignedData) signing `digest` (SHA-256 of the detached content)."""

@@ -222,7 +222,7 @@ def _produce(
             pdf,
             file_name=f"{student_id}.xml",
             transcript=verified.transcript,
-            reserve_signature=w["pdf_signer"].fills_reserved,
+            signature_room=w["pdf_signer"].signature_room,
         )
         lap("package")
         files[f"{student_id}.{lang}.pdf"] = w["pdf_signer"].sign(packaged)

@@ -32,6 +32,6 @@ def build_package(
             pdf,
             file_name=file_name,
             transcript=report.transcript,
-            reserve_signature=signer.fills_reserved,
+            signature_room=signer.signature_room,
         )
     )

@@ -155,9 +155,10 @@ class PdfSigner:
         )
 
     @property
-    def fills_reserved(self) -> bool:
-        """Whether `sign` wants a package saved with `reserve_signature` (B-B: filled in place)."""
-        return self._in_place is not None
+    def signature_room(self) -> int:
+        """Bytes to reserve when packaging (`package_pdf(signature_room=...)`) so that `sign`
+        fills the signature in place; 0 when this level signs with an incremental update."""
+        return self._in_place.room if self._in_place is not None else 0
 
     def sign(self, pdf: bytes) -> bytes:
         """Sign `pdf` as the last change: in place when it was packaged with a reserved

@@ -102,15 +102,16 @@ def package_pdf(
     file_name: str = "transcript.xml",
     moment: dt.datetime | None = None,
     transcript: Transcript | None = None,
-    reserve_signature: bool = False,
+    signature_room: int = 0,
 ) -> bytes:
     """PDF/A-3U from a rendered transcript, with `signed_xml` embedded as its alternative form.
 
     `signed_xml` is embedded byte for byte (what pdfdetach extracts is what was signed).
     Raises `InvalidDocument` when `signed_xml` is not a schema-valid transcript.
     `transcript` is the model a caller has already read from `signed_xml` (its verifier's),
-    which spares reading it again. `reserve_signature` leaves room for a PAdES B-B signature
-    that `PdfSigner.sign` fills in place (see `transcript.cades`).
+    which spares reading it again. A `signature_room` (`PdfSigner.signature_room`) reserves a
+    PAdES B-B signature of that many bytes, which `PdfSigner.sign` fills in place
+    (see `transcript.cades`).
     """
     model = transcript if transcript is not None else load(signed_xml)
     context = model.transcript_context
@@ -175,8 +176,8 @@ def package_pdf(
         doc.Root.AF = Array([spec.obj])
         doc.Root.Lang = pikepdf.String("th-TH" if context.language.upper() == "TH" else "en-GB")
         doc.Root.MarkInfo = Dictionary(Marked=False)
-        if reserve_signature:
-            reserve(doc, _pdf_date(moment))
+        if signature_room:
+            reserve(doc, _pdf_date(moment), signature_room)
         out = io.BytesIO()
         # No object streams: PDF/A-3 allows them, but simple files are easiest for every reader.
         doc.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, deterministic_id=True)

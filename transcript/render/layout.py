@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
@@ -80,10 +80,15 @@ class _Styles:
     cell_right: ParagraphStyle
     cell_center: ParagraphStyle
     label: ParagraphStyle
-    right: ParagraphStyle = field(default=None)  # type: ignore[assignment]
+    label_right: ParagraphStyle
+    label_center: ParagraphStyle
+    right: ParagraphStyle
 
 
+@functools.cache
 def _styles() -> _Styles:
+    """The styles, made once: paragraphs are shared between documents by style (`_shared`)."""
+
     def style(name: str, size: float, font: str = REGULAR, **kw: Any) -> ParagraphStyle:
         return ParagraphStyle(
             name, fontName=font, fontSize=size, leading=size * 1.38, shaping=1, splitLongWords=0, **kw
@@ -100,6 +105,8 @@ def _styles() -> _Styles:
         cell_right=style("cell_right", 7.8, alignment=TA_RIGHT),
         cell_center=style("cell_center", 7.8, alignment=TA_CENTER),
         label=style("label", 7.6, textColor=colors.HexColor("#555555")),
+        label_right=style("label_right", 7.6, textColor=colors.HexColor("#555555"), alignment=TA_RIGHT),
+        label_center=style("label_center", 7.6, textColor=colors.HexColor("#555555"), alignment=TA_CENTER),
         right=style("right", 9, alignment=TA_RIGHT),
     )
 
@@ -118,15 +125,43 @@ def pick(texts: Sequence[Text], language: str, edition: str) -> str:
     return texts[0].value if texts else ""
 
 
+class _Wrapped(Paragraph):
+    """A paragraph that remembers its last wrap.
+
+    A table wraps each cell several times at the same width, and a paragraph's lines depend
+    only on its text, style and width; a new width wraps afresh, as a plain paragraph would.
+    """
+
+    _last: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._last is not None and self._last[0] == availWidth:
+            return self._last[1]
+        size = super().wrap(availWidth, availHeight)
+        self._last = (availWidth, size)
+        return size
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared(markup: str, style: ParagraphStyle) -> _Wrapped:
+    """One paragraph per markup and style, drawn wherever it appears.
+
+    Course titles, labels and headings repeat across a run's transcripts (one curriculum,
+    many students): parsing and line-breaking each once is most of the saving. Drawing a
+    flowable does not change it, so sharing is safe.
+    """
+    return _Wrapped(markup, style)
+
+
 def _para(text: str, style: ParagraphStyle, width: float, *, keep_together: bool = False) -> Paragraph:
     """A paragraph whose lines were broken at Thai word boundaries to fit `width`.
 
     Text without Thai is not shaped (Latin needs no shaping, and shaping costs time).
     """
     if not _is_thai(text):
-        return Paragraph(escape(text), _unshaped(style))
+        return _shared(escape(text), _unshaped(style))
     lines = break_lines(text, style.fontName, style.fontSize, width - 1, keep_together=keep_together)
-    return Paragraph("<br/>".join(escape(line) for line in lines), style)
+    return _shared("<br/>".join(escape(line) for line in lines), style)
 
 
 _UNSHAPED: dict[str, ParagraphStyle] = {}
@@ -271,7 +306,7 @@ class _Builder:
             style = s.bold if strong else s.body
             cells.append(
                 [
-                    Paragraph(escape(labels[key]), s.label),
+                    _shared(escape(labels[key]), s.label),
                     _para(value, style, value_width - 4, keep_together=key == "name"),
                 ]
             )
@@ -317,12 +352,12 @@ class _Builder:
         heading = f"{name}{separator}{labels['academic_year']} {_year(first.year, self.lang)}"
         widths = [15 * mm, COLUMN_WIDTH - 15 * mm - 11 * mm - 9 * mm, 11 * mm, 9 * mm]
         rows: list[list[Any]] = [
-            [Paragraph(escape(heading), s.heading), "", "", ""],
+            [_shared(escape(heading), s.heading), "", "", ""],
             [
-                Paragraph(labels["code"], s.label),
-                Paragraph(labels["title"], s.label),
-                Paragraph(labels["credits"], ParagraphStyle("lc", parent=s.label, alignment=TA_RIGHT)),
-                Paragraph(labels["grade"], ParagraphStyle("lg", parent=s.label, alignment=TA_CENTER)),
+                _shared(labels["code"], s.label),
+                _shared(labels["title"], s.label),
+                _shared(labels["credits"], s.label_right),
+                _shared(labels["grade"], s.label_center),
             ],
         ]
         for course in courses:
@@ -357,7 +392,7 @@ class _Builder:
                 gpa=_gpa(line.semester_gpa),
                 gpax=_gpa(line.semester_gpax),
             )
-            rows.append([Paragraph(escape(text), s.small), "", "", ""])
+            rows.append([_shared(escape(text), s.small), "", "", ""])
             style += [("SPAN", (0, -1), (-1, -1)), ("LINEABOVE", (0, -1), (-1, -1), 0.4, RULE)]
         table = Table(rows, colWidths=widths, repeatRows=2)
         table.setStyle(TableStyle(style))
@@ -407,7 +442,7 @@ class _Builder:
                 ]
             )
         )
-        return [KeepTogether([Paragraph(escape(labels["totals"]), s.heading), table])]
+        return [KeepTogether([_shared(escape(labels["totals"]), s.heading), table])]
 
 
 def _is_thai(text: str) -> bool:
@@ -509,7 +544,7 @@ class _Furniture:
         y = top - 1.5 * mm
         for text, style in lines:
             for line in break_lines(text, style.fontName, style.fontSize, width - 2):
-                paragraph = Paragraph(escape(line), style)
+                paragraph = _shared(escape(line), style)
                 _, height = paragraph.wrap(width, 20 * mm)
                 y -= height
                 paragraph.drawOn(canvas, MARGIN, y)
