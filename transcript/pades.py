@@ -34,7 +34,7 @@ from .cades import CadesSigner, SlotError, fill, has_reserved_signature
 from .errors import TranscriptError
 from .keys import PrivateKey, SigningIdentity
 from .pdfa import ED_NS
-from .trust import RevocationPolicy, TrustSettings, der
+from .trust import RevocationPolicy, TrustSettings, asn1_certificate, asn1_crl, der
 from .tsa import TimeStampClient
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
@@ -104,9 +104,9 @@ def validation_context(
 ) -> ValidationContext:
     require = trust.revocation is RevocationPolicy.REQUIRE and not soft
     return ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(d) for d in der(trust.roots)],
+        trust_roots=[asn1_certificate(d) for d in der(trust.roots)],
         other_certs=extra or [],
-        crls=list(trust.crls) + list(crls or []),
+        crls=[asn1_crl(d) for d in trust.crls] + list(crls or []),
         allow_fetching=trust.allow_fetching,
         revocation_mode="require" if require else "soft-fail",
         moment=moment,

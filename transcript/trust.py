@@ -8,11 +8,14 @@ revocation against the CRLs it is given, fetching more only when allowed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from asn1crypto import crl as asn1_crl_module
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -105,3 +108,20 @@ def read_crl(path: Path) -> bytes:
 
 def der(certificates: Sequence[x509.Certificate]) -> list[bytes]:
     return [c.public_bytes(Encoding.DER) for c in certificates]
+
+
+@functools.lru_cache(maxsize=512)
+def asn1_certificate(data: bytes) -> asn1_x509.Certificate:
+    """A certificate (DER) in asn1crypto's form, parsed once per process.
+
+    Path validation compares names, and asn1crypto keeps each name's prepared (RFC 4518)
+    form on the object it parsed; re-parsing the same roots for every document cost more
+    than the signature checks. The objects are only read, so sharing them is safe.
+    """
+    return asn1_x509.Certificate.load(data)
+
+
+@functools.lru_cache(maxsize=64)
+def asn1_crl(data: bytes) -> asn1_crl_module.CertificateList:
+    """A CRL (DER) in asn1crypto's form, parsed once per process (see `asn1_certificate`)."""
+    return asn1_crl_module.CertificateList.load(data)

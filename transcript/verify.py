@@ -51,7 +51,7 @@ from .errors import InvalidDocument
 from .problems import Problem
 from .rules import read_and_validate
 from .signing import C14N_INCLUSIVE, XADES_NS
-from .trust import RevocationPolicy, TrustSettings, der
+from .trust import RevocationPolicy, TrustSettings, asn1_certificate, asn1_crl, der
 from .xmlio import DS_NS, MAX_DOCUMENT_BYTES, check_root, parse_untrusted
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
@@ -672,9 +672,9 @@ def _context(
     trust: TrustSettings, moment: dt.datetime | None, others: list[x509.Certificate]
 ) -> ValidationContext:
     return ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(d) for d in der(trust.roots)],
-        other_certs=[asn1_x509.Certificate.load(d) for d in der(others)],
-        crls=list(trust.crls),
+        trust_roots=[asn1_certificate(d) for d in der(trust.roots)],
+        other_certs=[asn1_certificate(d) for d in der(others)],
+        crls=[asn1_crl(d) for d in trust.crls],
         moment=moment,
         allow_fetching=trust.allow_fetching,
         revocation_mode="require" if trust.revocation is RevocationPolicy.REQUIRE else "soft-fail",
@@ -706,8 +706,8 @@ def _certificate(
     others = [c for c in certificates if c != signer]
     context = _context(trust, moment, others)
     validator = CertificateValidator(
-        asn1_x509.Certificate.load(signer.public_bytes(Encoding.DER)),
-        intermediate_certs=[asn1_x509.Certificate.load(d) for d in der(others)],
+        asn1_certificate(signer.public_bytes(Encoding.DER)),
+        intermediate_certs=[asn1_certificate(d) for d in der(others)],
         validation_context=context,
     )
     try:

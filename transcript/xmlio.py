@@ -269,7 +269,9 @@ def model_parser() -> XmlParser:
 
 
 @cache
+@cache
 def _serializer() -> XmlSerializer:
+    """One serializer (its context keeps the models' metadata between calls)."""
     config = SerializerConfig(indent="    ", xml_declaration=True, encoding="UTF-8")
     return XmlSerializer(config=config)
 
