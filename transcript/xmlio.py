@@ -22,13 +22,14 @@ from importlib import resources
 from pathlib import Path
 
 from lxml import etree
-from xsdata.exceptions import ConverterWarning, ParserError
+from xsdata.exceptions import ConverterError, ConverterWarning, ParserError
 from xsdata.formats.dataclass.parsers import XmlParser
 from xsdata.formats.dataclass.parsers.config import ParserConfig
 from xsdata.formats.dataclass.parsers.handlers import LxmlEventHandler
 from xsdata.formats.dataclass.serializers import XmlSerializer
 from xsdata.formats.dataclass.serializers.config import SerializerConfig
 
+from . import modelxml
 from .errors import InvalidDocument
 from .generated import Transcript
 from .problems import Problem, Severity
@@ -269,7 +270,6 @@ def model_parser() -> XmlParser:
 
 
 @cache
-@cache
 def _serializer() -> XmlSerializer:
     """One serializer (its context keeps the models' metadata between calls)."""
     config = SerializerConfig(indent="    ", xml_declaration=True, encoding="UTF-8")
@@ -277,7 +277,15 @@ def _serializer() -> XmlSerializer:
 
 
 def tree_to_model(tree: etree._ElementTree) -> Transcript:
-    """Build the model from a tree that passed the gate. The tree is consumed (cleared)."""
+    """Build the model from a tree that passed the gate. The tree may be consumed (cleared).
+
+    The planned reader (`transcript.modelxml`) takes what it covers; xsdata reads the rest
+    (signed files with their ds:Signature, xsi attributes, anything unusual).
+    """
+    try:
+        return modelxml.read(tree.getroot())
+    except (modelxml.Unplanned, ConverterError, ValueError, TypeError):
+        pass
     try:
         return model_parser().parse(tree.getroot(), Transcript)
     except (ParserError, ConverterWarning, ValueError) as exc:
@@ -303,7 +311,12 @@ def dump(transcript: Transcript) -> bytes:
     """Serialise a `Transcript` to UTF-8 XML with the ``tc`` prefix, as the ETDA sample does.
 
     The output is deterministic: the same object always gives the same bytes. It is not
-    validated here; `transcript.validate` checks the result when that is wanted.
+    validated here; `transcript.validate` checks the result when that is wanted. The planned
+    writer (`transcript.modelxml`) writes what it covers, byte for byte as xsdata would.
     """
+    try:
+        return modelxml.dump(transcript)
+    except modelxml.Unplanned:
+        pass
     text = _serializer().render(transcript, ns_map=_NS_MAP)
     return text.encode("utf-8")
