@@ -29,8 +29,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xsdata.exceptions import ConverterWarning, ParserError
-
 from .errors import InvalidDocument
 from .generated import Course, Text, Transcript
 from .grades import GradeScale, Rounding, detect_scale, gpa, load_scale
@@ -42,8 +40,7 @@ from .xmlio import (
     TRANSCRIPT_VERSION,
     check_root,
     locate,
-    model_parser,
-    model_problem,
+    model_keeping_tree,
     parse_untrusted,
     schema_problems,
 )
@@ -669,10 +666,9 @@ def read_and_validate(
     if gate_problems:
         return ValidationResult.of(gate_problems), None
     try:
-        # xsdata reads its own copy: `tree` is kept to locate the problems by line.
-        model = model_parser().from_bytes(bytes(data), Transcript)
-    except (ParserError, ConverterWarning, ValueError) as exc:
-        return ValidationResult.of([model_problem(exc)]), None
+        model = model_keeping_tree(tree, data)  # `tree` is kept to locate the problems by line
+    except InvalidDocument as exc:
+        return ValidationResult.of(exc.problems), None
     problems = check(model, scale=scale, rounding=rounding)
     located = (p.located(line=locate(tree, p.path)) if p.path else p for p in problems)
     return ValidationResult.of(located), model

@@ -292,6 +292,22 @@ def tree_to_model(tree: etree._ElementTree) -> Transcript:
         raise InvalidDocument([model_problem(exc)]) from None
 
 
+def model_keeping_tree(tree: etree._ElementTree, data: bytes) -> Transcript:
+    """The model of a gated tree, leaving the tree whole (callers locate problems in it).
+
+    The planned reader does not change the tree; when it hands over, xsdata reads its own
+    copy from `data` (its reader clears the elements it has read).
+    """
+    try:
+        return modelxml.read(tree.getroot())
+    except (modelxml.Unplanned, ConverterError, ValueError, TypeError):
+        pass
+    try:
+        return model_parser().from_bytes(bytes(data), Transcript)
+    except (ParserError, ConverterWarning, ValueError) as exc:
+        raise InvalidDocument([model_problem(exc)]) from None
+
+
 def model_problem(exc: Exception) -> Problem:
     """A schema-valid document that xsdata still cannot read (should not happen; reported)."""
     return _problem("XML005", f"the document could not be read into the model: {exc}")
