@@ -199,11 +199,12 @@ class PdfSignatureResult:
     detail: str
     has_dss: bool
     trust_problem: str | None = None
+    stored_crls: tuple[bytes, ...] = ()  # CRLs of the document security store
 
 
-def dss_material(pdf: bytes) -> tuple[list, list[bytes]]:
+def dss_material(pdf: bytes | PdfFileReader) -> tuple[list, list[bytes]]:
     """Certificates and CRLs from the document security store (PAdES B-LT), if any."""
-    reader = PdfFileReader(io.BytesIO(pdf))
+    reader = pdf if isinstance(pdf, PdfFileReader) else PdfFileReader(io.BytesIO(pdf))
     dss = reader.root.get("/DSS")
     if dss is None:
         return [], []
@@ -220,7 +221,7 @@ def check_pdf_signature(pdf: bytes, trust: TrustSettings) -> PdfSignatureResult 
     if not signatures:
         return None
     signature = signatures[-1]
-    certs, crls = dss_material(pdf)
+    certs, crls = dss_material(reader)
     context = validation_context(trust, certs, crls)
     status = asyncio.run(async_validate_pdf_signature(signature, signer_validation_context=context))
     modification = status.modification_level
@@ -237,4 +238,5 @@ def check_pdf_signature(pdf: bytes, trust: TrustSettings) -> PdfSignatureResult 
         detail=status.summary() if hasattr(status, "summary") else "",
         has_dss=bool(certs or crls),
         trust_problem=status.trust_problem_indic.name if status.trust_problem_indic else None,
+        stored_crls=tuple(crls),
     )

@@ -10,9 +10,11 @@ catalog's ``/AF``. PAdES signing (`transcript.pades`) comes after, as the last c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 import pikepdf
@@ -184,10 +186,20 @@ def package_pdf(
         return out.getvalue()
 
 
-def embedded_transcripts(pdf: bytes) -> list[tuple[str, bytes, str | None]]:
+@contextlib.contextmanager
+def _opened(pdf: bytes | pikepdf.Pdf) -> Iterator[pikepdf.Pdf]:
+    """`pdf` itself when already open (a verifier reads several things from one opening)."""
+    if isinstance(pdf, pikepdf.Pdf):
+        yield pdf
+    else:
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            yield doc
+
+
+def embedded_transcripts(pdf: bytes | pikepdf.Pdf) -> list[tuple[str, bytes, str | None]]:
     """(file name, bytes, AFRelationship) of every embedded file listed in the catalog's /AF."""
     found = []
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
+    with _opened(pdf) as doc:
         for spec in doc.Root.get("/AF", Array()):
             try:
                 name = str(spec.get("/UF", spec.get("/F", "")))
@@ -199,13 +211,13 @@ def embedded_transcripts(pdf: bytes) -> list[tuple[str, bytes, str | None]]:
     return found
 
 
-def xmp_value(pdf: bytes, name: str) -> str | None:
+def xmp_value(pdf: bytes | pikepdf.Pdf, name: str) -> str | None:
     """An ETDA electronic-document property from the XMP metadata (e.g. DocumentReferenceID).
 
     Read as an element or as an attribute of rdf:Description: both forms are RDF, and a
     signer may rewrite one into the other.
     """
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
+    with _opened(pdf) as doc:
         metadata = doc.Root.get("/Metadata")
         if metadata is None:
             return None

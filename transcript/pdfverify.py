@@ -17,7 +17,7 @@ import pikepdf
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 
-from .pades import check_pdf_signature, dss_material
+from .pades import check_pdf_signature
 from .pdfa import embedded_transcripts, xmp_value
 from .trust import TrustSettings
 from .verify import Check, Signer, Status, VerificationReport, conclude, verify
@@ -62,12 +62,23 @@ def _checks(
         )
         return
     try:
-        with pikepdf.open(io.BytesIO(data)) as document:
-            encrypted = document.is_encrypted
+        document = pikepdf.open(io.BytesIO(data))
     except pikepdf.PdfError as exc:
         add(Check("pdf-input", Status.FAILED, f"not a readable PDF ({exc})", "FORMAT_FAILURE"))
         return
-    if encrypted:
+    with document:  # opened once: the embedded XML and the XMP are read from it too
+        _opened_checks(data, document, trust, report, known_xml)
+
+
+def _opened_checks(
+    data: bytes,
+    document: pikepdf.Pdf,
+    trust: TrustSettings,
+    report: VerificationReport,
+    known_xml: tuple[bytes, VerificationReport] | None,
+) -> None:
+    add = report.checks.append
+    if document.is_encrypted:
         add(
             Check(
                 "pdf-input",
@@ -145,7 +156,7 @@ def _checks(
     if pdf.timestamp_time:
         add(Check("pdf-timestamp", Status.PASSED, f"time-stamped at {pdf.timestamp_time.isoformat()}"))
 
-    embedded = [(n, b, r) for n, b, r in embedded_transcripts(data) if b.lstrip().startswith(b"<")]
+    embedded = [(n, b, r) for n, b, r in embedded_transcripts(document) if b.lstrip().startswith(b"<")]
     if len(embedded) != 1:
         add(
             Check(
@@ -158,9 +169,8 @@ def _checks(
         return
     name, xml, relationship = embedded[0]
     # The XML is signed with the same chain: its revocation can come from the file's store too.
-    _, stored_crls = dss_material(data)
     inner_trust = TrustSettings(
-        trust.roots, trust.crls + tuple(stored_crls), trust.revocation, trust.allow_fetching, trust.at
+        trust.roots, trust.crls + pdf.stored_crls, trust.revocation, trust.allow_fetching, trust.at
     )
     inner = known_xml[1] if known_xml and known_xml[0] == xml else verify(xml, inner_trust)
     for check in inner.checks:
@@ -186,7 +196,7 @@ def _checks(
             )
         )
         return
-    reference = xmp_value(data, "DocumentReferenceID")
+    reference = xmp_value(document, "DocumentReferenceID")
     document_id = inner.summary.document_id if inner.summary else None
     if document_id is None:
         add(Check("binding", Status.SKIPPED, "the embedded XML's content could not be read"))
