@@ -121,7 +121,7 @@ class _IssueProgress:
 
     def __init__(self) -> None:
         self.started = time.monotonic()
-        self.last = 0.0
+        self.last = self.started  # the first line after a few seconds, with a rate that means something
         self.bar = None
         if sys.stderr.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -139,7 +139,8 @@ class _IssueProgress:
             self.bar.update(self.task, completed=done, rate=done / elapsed)
         elif time.monotonic() - self.last >= 5:
             self.last = time.monotonic()
-            typer.echo(f"issuing: {done} students done, {done / elapsed:.1f}/s", err=True)
+            noun = "student" if done == 1 else "students"
+            typer.echo(f"issuing: {done:,} {noun} done, {done / elapsed:.1f}/s", err=True)
 
     def stop(self) -> None:
         if self.bar is not None:
