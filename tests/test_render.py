@@ -131,6 +131,17 @@ def test_same_input_same_bytes() -> None:
     assert render_pdf(data, "th") == render_pdf(data, "th")
 
 
+def test_threads_rendering_at_once_give_what_one_thread_gives() -> None:
+    """Paragraphs are shared between documents; never between threads drawing at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(path.read_bytes(), lang) for path in sorted(EXAMPLES.glob("*.xml")) for lang in ("th", "en")]
+    expected = [render_pdf(data, lang) for data, lang in jobs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda job: render_pdf(*job), jobs * 4))
+    assert results == expected * 4
+
+
 def test_unsigned_gets_the_not_signed_watermark(pdfs, tmp_path: Path) -> None:
     text = pdftotext(pdfs[("master-thesis", "en")], tmp_path)
     assert "NOTSIGNED/ไม่ได้ลงนาม" in squeeze(text) and "not digitally signed" in text

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -142,15 +144,31 @@ class _Wrapped(Paragraph):
         return size
 
 
-@functools.lru_cache(maxsize=4096)
+_SHARED_LIMIT = 4096
+_per_thread = threading.local()
+
+
 def _shared(markup: str, style: ParagraphStyle) -> _Wrapped:
     """One paragraph per markup and style, drawn wherever it appears.
 
     Course titles, labels and headings repeat across a run's transcripts (one curriculum,
-    many students): parsing and line-breaking each once is most of the saving. Drawing a
-    flowable does not change it, so sharing is safe.
+    many students): parsing and line-breaking each once is most of the saving. A thread
+    wraps and draws a paragraph in one go (tables re-wrap a cell just before drawing it),
+    but a flowable holds its canvas and last wrap while drawing, so each thread has its own
+    paragraphs: documents rendered in parallel threads never share one.
     """
-    return _Wrapped(markup, style)
+    cache: OrderedDict[tuple[str, ParagraphStyle], _Wrapped] | None = getattr(_per_thread, "paragraphs", None)
+    if cache is None:
+        cache = _per_thread.paragraphs = OrderedDict()
+    key = (markup, style)  # styles hash by identity; `_styles` makes them once
+    found = cache.get(key)
+    if found is not None:
+        cache.move_to_end(key)
+        return found
+    found = cache[key] = _Wrapped(markup, style)
+    if len(cache) > _SHARED_LIMIT:
+        cache.popitem(last=False)
+    return found
 
 
 def _para(text: str, style: ParagraphStyle, width: float, *, keep_together: bool = False) -> Paragraph:
