@@ -129,6 +129,21 @@ def test_qpdf_finds_no_errors_and_fonts_are_embedded(setup, name: str) -> None:
     assert fonts and all(" yes yes yes " in line for line in fonts)
 
 
+def test_verifications_in_parallel_threads_agree(setup) -> None:
+    """Trust material is parsed once and shared: threads verifying at once must not mind."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from transcript.trust import asn1_certificate, asn1_crl
+
+    asn1_certificate.cache_clear()
+    asn1_crl.cache_clear()
+    files = [setup["package"], setup["signed"]["bachelor-honours"], setup["signed"]["transfer-su"]] * 6
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        reports = list(pool.map(lambda data: transcript.verify(data, setup["trust"]), files))
+    assert all(r.verdict is Verdict.TOTAL_PASSED for r in reports)
+    assert len({tuple(c.name for c in r.checks) for r in reports}) == 2  # PDF checks, XML checks
+
+
 # ------------------------------------------------------------ PDF/A-3 structure
 
 

@@ -116,12 +116,18 @@ def asn1_certificate(data: bytes) -> asn1_x509.Certificate:
 
     Path validation compares names, and asn1crypto keeps each name's prepared (RFC 4518)
     form on the object it parsed; re-parsing the same roots for every document cost more
-    than the signature checks. The objects are only read, so sharing them is safe.
+    than the signature checks. asn1crypto parses lazily, filling an object in place on first
+    access; the object is parsed through before it is shared, so threads (the verification
+    page verifies in a thread pool) only ever read it.
     """
-    return asn1_x509.Certificate.load(data)
+    certificate = asn1_x509.Certificate.load(data)
+    _ = certificate.native  # parse every part now
+    return certificate
 
 
 @functools.lru_cache(maxsize=64)
 def asn1_crl(data: bytes) -> asn1_crl_module.CertificateList:
     """A CRL (DER) in asn1crypto's form, parsed once per process (see `asn1_certificate`)."""
-    return asn1_crl_module.CertificateList.load(data)
+    crl = asn1_crl_module.CertificateList.load(data)
+    _ = crl.native  # parse every part before the object is shared
+    return crl
