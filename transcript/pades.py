@@ -3,7 +3,9 @@
 Levels: B-B (default), B-T (a signature time-stamp), B-LT (certificates and revocation data
 in the document security store) and B-LTA (plus a document time-stamp). The key is the same
 `SigningIdentity` the XML signer uses: one key, one load, both signatures. The PDF signature
-is applied last and covers the whole file.
+is applied last and covers the whole file. A B-B signature into a package saved with a
+reserved signature is written in place (`transcript.cades`); everything else goes through
+pyHanko's incremental update, and every check through pyHanko's validator.
 """
 
 from __future__ import annotations
