@@ -53,6 +53,7 @@ AWKWARD = [
     "a & b < c > d",
     "double \"quoted\" and 'single'",
     "  surrounding spaces  ",
+    "   ",
     "line\nbreak",
     "\nleading line break",
     "tab\there",
