@@ -16,14 +16,14 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import transcript as tc
 from transcript.files import prepare_output, write_atomically
+from transcript.parallel import run_streamed
 from transcript.problems import Problem
 
 from .assemble import Settings, StudentRows, build_checked, build_transcript, student_id_of
@@ -224,31 +224,17 @@ def _prepare_output(out_dir: Path) -> None:
 
 
 def _run(reader: ExportReader, job: _Job, jobs: int | None) -> Iterator[StudentOutcome]:
-    workers = jobs or os.cpu_count() or 1
-    items: Iterable[StudentRows | Rejected] = reader
-    if workers == 1:
-        _start_worker(job)
-        for item in items:
-            yield _rejected(item) if isinstance(item, Rejected) else _convert_one(item)
-        return
-    window = workers * 8  # bounded: the export is streamed, never queued whole
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(job,)) as pool:
-        pending: set[Future[StudentOutcome]] = set()
-        try:
-            for item in items:
-                if isinstance(item, Rejected):
-                    yield _rejected(item)
-                    continue
-                pending.add(pool.submit(_convert_one, item))
-                if len(pending) >= window:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    yield from (f.result() for f in done)
-            for future in list(pending):
-                yield future.result()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    entries = (_rejected(item) if isinstance(item, Rejected) else item for item in reader)
+    # a window of 8 tasks per worker: the export is streamed, never queued whole
+    yield from run_streamed(
+        entries,
+        _convert_one,
+        done=StudentOutcome,
+        jobs=jobs,
+        start=_start_worker,
+        start_args=(job,),
+        window_per_worker=8,
+    )
 
 
 def _rejected(item: Rejected) -> StudentOutcome:

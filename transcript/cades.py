@@ -29,7 +29,6 @@ from .trust import der
 
 FIELD_NAME = "TranscriptSignature"
 REASON = "Certified academic transcript"
-ROOM = 8192  # bytes of CMS when the signer is not known: a 4096-bit key and three certificates fit
 _MOST = 65536  # the largest room `fill` looks for
 _WIDE = 9_999_999_999  # ten digits: room for the real offsets of any file under 10 GB
 _BYTE_RANGE = re.compile(rb"/ByteRange \[ 0 9999999999 9999999999 9999999999 \]")
@@ -39,7 +38,7 @@ class SlotError(ValueError):
     """The PDF does not carry exactly one reserved, unfilled signature."""
 
 
-def reserve(doc: pikepdf.Pdf, signing_date: str, room: int = ROOM) -> None:
+def reserve(doc: pikepdf.Pdf, signing_date: str, room: int) -> None:
     """Add an invisible signature field whose value is a placeholder signature dictionary.
 
     `signing_date` is a PDF date string (the dictionary's /M: PAdES B-B carries the claimed

@@ -18,7 +18,6 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from .errors import TranscriptError
 from .files import prepare_output, write_atomically
 from .keys import SigningIdentity, load_identity, password_from
 from .pades import PdfSigner
+from .parallel import run_streamed
 from .pdfa import package_pdf
 from .pdfverify import verify_pdf
 from .pki import DemoPki, create_demo_pki
@@ -419,29 +419,13 @@ def _run(
             same = _unchanged(previous, student_id_of(item), digest, settings.out_dir)
             yield same if same is not None else (item, digest)
 
-    workers = jobs or os.cpu_count() or 1
-    if workers == 1:
-        _start(settings)
-        for entry in items():
-            yield entry if isinstance(entry, StudentRecord) else _issue(*entry)
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=(settings,)) as pool:
-        pending: set[Future[StudentRecord]] = set()
-        try:
-            for entry in items():
-                if isinstance(entry, StudentRecord):
-                    yield entry
-                    continue
-                pending.add(pool.submit(_issue, *entry))
-                if len(pending) >= workers * 4:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    yield from (f.result() for f in finished)
-            for future in list(pending):
-                yield future.result()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    yield from run_streamed(
+        items(), _issue_entry, done=StudentRecord, jobs=jobs, start=_start, start_args=(settings,)
+    )
+
+
+def _issue_entry(entry: tuple[Any, str]) -> StudentRecord:
+    return _issue(*entry)
 
 
 # ------------------------------------------------------------------- manifest

@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .pades import PdfSigner
 from .pdfa import package_pdf
 from .render import RenderError, is_signed, render_verified
 from .trust import TrustSettings
 from .verify import verify
+
+
+def build_packages(
+    signed_xml: bytes,
+    langs: Iterable[str],
+    *,
+    trust: TrustSettings,
+    signer: PdfSigner,
+    file_name: str,
+    demo: bool = False,
+) -> dict[str, bytes]:
+    """The signed PDF/A-3 of each edition in `langs`, all from one verification of the XML.
+
+    The XML must verify (TOTAL-PASSED) against `trust`; `RenderError` says why when it does not.
+    """
+    if not is_signed(signed_xml):
+        raise RenderError("the transcript is not signed; not rendered (--require-valid)")
+    report = verify(signed_xml, trust)
+    packages = {}
+    for lang in dict.fromkeys(langs):
+        pdf = render_verified(report, lang, require_valid=True, demo=demo)
+        packaged = package_pdf(
+            signed_xml,
+            pdf,
+            file_name=file_name,
+            transcript=report.transcript,
+            signature_room=signer.signature_room,
+        )
+        packages[lang] = signer.sign(packaged)
+    return packages
 
 
 def build_package(
@@ -18,20 +50,7 @@ def build_package(
     file_name: str,
     demo: bool = False,
 ) -> bytes:
-    """The signed PDF/A-3 of one edition: rendered from the verified XML, which it carries.
-
-    The XML must verify (TOTAL-PASSED) against `trust`; `RenderError` says why when it does not.
-    """
-    if not is_signed(signed_xml):
-        raise RenderError("the transcript is not signed; not rendered (--require-valid)")
-    report = verify(signed_xml, trust)
-    pdf = render_verified(report, lang, require_valid=True, demo=demo)
-    return signer.sign(
-        package_pdf(
-            signed_xml,
-            pdf,
-            file_name=file_name,
-            transcript=report.transcript,
-            signature_room=signer.signature_room,
-        )
-    )
+    """The signed PDF/A-3 of one edition (see `build_packages`)."""
+    return build_packages(signed_xml, (lang,), trust=trust, signer=signer, file_name=file_name, demo=demo)[
+        lang
+    ]

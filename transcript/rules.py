@@ -40,9 +40,9 @@ from .xmlio import (
     TRANSCRIPT_VERSION,
     check_root,
     locate,
-    model_keeping_tree,
     parse_untrusted,
     schema_problems,
+    tree_to_model,
 )
 
 ERROR = Severity.ERROR
@@ -666,7 +666,7 @@ def read_and_validate(
     if gate_problems:
         return ValidationResult.of(gate_problems), None
     try:
-        model = model_keeping_tree(tree, data)  # `tree` is kept to locate the problems by line
+        model = tree_to_model(tree, data)  # `tree` is kept to locate the problems by line
     except InvalidDocument as exc:
         return ValidationResult.of(exc.problems), None
     problems = check(model, scale=scale, rounding=rounding)

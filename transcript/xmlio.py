@@ -276,34 +276,22 @@ def _serializer() -> XmlSerializer:
     return XmlSerializer(config=config)
 
 
-def tree_to_model(tree: etree._ElementTree) -> Transcript:
-    """Build the model from a tree that passed the gate. The tree may be consumed (cleared).
+def tree_to_model(tree: etree._ElementTree, data: bytes | None = None) -> Transcript:
+    """Build the model from a tree that passed the gate.
 
-    The planned reader (`transcript.modelxml`) takes what it covers; xsdata reads the rest
-    (signed files with their ds:Signature, xsi attributes, anything unusual).
+    The planned reader (`transcript.modelxml`) takes what it covers and leaves the tree as
+    it is; xsdata reads the rest (signed files with their ds:Signature, xsi attributes,
+    anything unusual). xsdata's reader clears the elements it has read: given the tree's
+    `data`, it reads its own copy instead, so callers can still locate problems in `tree`.
     """
     try:
         return modelxml.read(tree.getroot())
     except (modelxml.Unplanned, ConverterError, ValueError, TypeError):
         pass
     try:
+        if data is not None:
+            return model_parser().from_bytes(bytes(data), Transcript)
         return model_parser().parse(tree.getroot(), Transcript)
-    except (ParserError, ConverterWarning, ValueError) as exc:
-        raise InvalidDocument([model_problem(exc)]) from None
-
-
-def model_keeping_tree(tree: etree._ElementTree, data: bytes) -> Transcript:
-    """The model of a gated tree, leaving the tree whole (callers locate problems in it).
-
-    The planned reader does not change the tree; when it hands over, xsdata reads its own
-    copy from `data` (its reader clears the elements it has read).
-    """
-    try:
-        return modelxml.read(tree.getroot())
-    except (modelxml.Unplanned, ConverterError, ValueError, TypeError):
-        pass
-    try:
-        return model_parser().from_bytes(bytes(data), Transcript)
     except (ParserError, ConverterWarning, ValueError) as exc:
         raise InvalidDocument([model_problem(exc)]) from None
 

@@ -138,7 +138,7 @@ def package_command(
     Exit code 0 when every file was packaged, 1 when any was not, 2 for unusable options.
     """
     from ..files import write_atomically
-    from ..package import build_package
+    from ..package import build_packages
     from ..pades import PadesError, PdfSigner
     from ..render import RenderError
     from ..trust import TrustError, TrustSettings
@@ -157,16 +157,17 @@ def package_command(
     failed = written = 0
     package_inputs = _Inputs(files)
     for path, data in package_inputs:
-        for edition in dict.fromkeys(lang):
-            try:
-                pdf = build_package(data, edition.value, trust=settings, signer=signer, file_name=path.name)
-            except (RenderError, InvalidDocument) as exc:
-                typer.echo(f"{path}: not packaged: {exc}", err=True)
-                failed += 1
-                break
-            except (PadesError, TimeStampError) as exc:
-                raise _fail(f"{path}: not packaged: {exc}") from None
-            write_atomically(out / f"{path.stem}.{edition.value}.pdf", pdf)
+        editions = [edition.value for edition in dict.fromkeys(lang)]
+        try:
+            pdfs = build_packages(data, editions, trust=settings, signer=signer, file_name=path.name)
+        except (RenderError, InvalidDocument) as exc:
+            typer.echo(f"{path}: not packaged: {exc}", err=True)
+            failed += 1
+            continue
+        except (PadesError, TimeStampError) as exc:
+            raise _fail(f"{path}: not packaged: {exc}") from None
+        for edition, pdf in pdfs.items():
+            write_atomically(out / f"{path.stem}.{edition}.pdf", pdf)
             written += 1
     failed += package_inputs.failed
     typer.echo(
