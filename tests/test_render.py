@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -170,6 +171,36 @@ def test_long_transcript_flows_over_pages(tmp_path: Path) -> None:
         body = [line for line in page.splitlines() if line.strip() and "หน้า" not in line]
         before_footer = [line for line in body if not line.startswith(("เอกสารนี้", "มหาวิทยาลัย"))]
         assert not before_footer[-1].startswith("รหัสวิชา ชื่อวิชา"), "a heading without courses ends a page"
+
+
+def test_semester_longer_than_a_column_splits_with_its_heading(tmp_path: Path) -> None:
+    """130 courses in one semester: every course once, heading and labels on every part."""
+    model = transcript.load((EXAMPLES / "bachelor-honours.xml").read_bytes())
+    first = model.course[0]
+    model.course = [dataclasses.replace(first, course_number=f"BIG{n:03d}") for n in range(130)]
+    text = pdftotext(render_pdf(transcript.dump(model), "th"), tmp_path)
+    for number in range(130):
+        assert text.count(f"BIG{number:03d} ") == 1, number
+    columns = re.split(r"ภาคต้น ปีการศึกษา 2563", text)[1:]
+    assert len(columns) >= 3  # the heading starts every column the semester reaches
+    for part in columns:
+        assert part.lstrip().startswith("รหัสวิชา ชื่อวิชา หน่วยกิต เกรด")
+        assert re.search(r"\nBIG\d{3} ", part), "a part without a course"
+
+
+def test_semester_totals_never_travel_alone() -> None:
+    from reportlab.lib import colors
+
+    from transcript.render.blocks import Cell, Row, SemesterBlock, TextStyle
+
+    style = TextStyle("Sarabun", 8, 10, colors.black)
+    row = Row((Cell(("x",)),), style)  # 11.2 points tall
+    block = SemesterBlock(row, row, [row, row, row], row, [100], colors.white, colors.grey)
+    assert block.split(100, 200) == [block]  # fits whole
+    first, rest = block.split(100, 5 * 11.2 + 1)  # room for every course but not the totals
+    assert (len(first.courses), first.totals) == (2, None)
+    assert (len(rest.courses), rest.totals) == (1, row)
+    assert block.split(100, 2 * 11.2 + 1) == []  # not one course fits: the block moves on whole
 
 
 # -------------------------------------------------------------- signed input

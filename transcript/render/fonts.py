@@ -113,7 +113,13 @@ _shaped_words: dict[tuple[str, float, str], tuple[float, ShapedStr, type] | None
 
 
 def _cache_key(w: list, args: tuple, kwargs: dict) -> tuple[str, float, str] | None:  # type: ignore[type-arg]
-    if args or kwargs or isinstance(w, ttfonts.ShapedFragWord) or len(w) != 2:
+    # `shapeStr` (whole lines drawn by `blocks`) passes force=False, the default
+    if (
+        args
+        or (kwargs and kwargs != {"force": False})
+        or isinstance(w, ttfonts.ShapedFragWord)
+        or len(w) != 2
+    ):
         return None
     frag, text = w[1]
     if hasattr(frag, "cbDefn") or not isinstance(text, str):

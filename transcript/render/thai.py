@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from functools import cache
 
+from reportlab.pdfbase import pdfmetrics
+
 from .fonts import text_width
 
 THAI_MONTHS = (
@@ -48,18 +50,22 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(units)
 
 
-def break_lines(text: str, font: str, size: float, width: float, *, keep_together: bool = False) -> list[str]:
+def break_lines(
+    text: str, font: str, size: float, width: float, *, keep_together: bool = False, shaped: bool = True
+) -> list[str]:
     """`text` broken into lines no wider than `width`, never inside a word.
 
     Spaces (phrase boundaries in Thai) are preferred: a space-separated chunk is split into
     dictionary words only when it cannot fit on a line of its own. With `keep_together`
-    (names) chunks are never split. A single word wider than the line is left whole.
+    (names) chunks are never split. A single word wider than the line is left whole. Widths
+    are HarfBuzz's for `shaped` text, else the font's plain advances (as unshaped text is drawn).
     """
-    if text_width(text, font, size) <= width:
+    measure = text_width if shaped else pdfmetrics.stringWidth
+    if measure(text, font, size) <= width:
         return [text]
     units: list[str] = []
     for chunk in re.findall(r"\S+\s*", text):
-        if keep_together or text_width(chunk.rstrip(), font, size) <= width:
+        if keep_together or measure(chunk.rstrip(), font, size) <= width:
             units.append(chunk)
         else:
             units.extend(words(chunk))
@@ -67,7 +73,7 @@ def break_lines(text: str, font: str, size: float, width: float, *, keep_togethe
     current = ""
     for unit in units:
         candidate = current + unit
-        if current and text_width(candidate.rstrip(), font, size) > width:
+        if current and measure(candidate.rstrip(), font, size) > width:
             lines.append(current.rstrip())
             current = unit.lstrip()
         else:
