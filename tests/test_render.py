@@ -188,19 +188,24 @@ def test_semester_longer_than_a_column_splits_with_its_heading(tmp_path: Path) -
         assert re.search(r"\nBIG\d{3} ", part), "a part without a course"
 
 
-def test_semester_totals_never_travel_alone() -> None:
+def test_a_split_grid_repeats_its_headings_and_keeps_totals_with_a_row() -> None:
     from reportlab.lib import colors
 
-    from transcript.render.blocks import Cell, Row, SemesterBlock, TextStyle
+    from transcript.render.blocks import Cell, Grid, Padding, Row, TextStyle
 
     style = TextStyle("Sarabun", 8, 10, colors.black)
-    row = Row((Cell(("x",)),), style)  # 11.2 points tall
-    block = SemesterBlock(row, row, [row, row, row], row, [100], colors.white, colors.grey)
-    assert block.split(100, 200) == [block]  # fits whole
-    first, rest = block.split(100, 5 * 11.2 + 1)  # room for every course but not the totals
-    assert (len(first.courses), first.totals) == (2, None)
-    assert (len(rest.courses), rest.totals) == (1, row)
-    assert block.split(100, 2 * 11.2 + 1) == []  # not one course fits: the block moves on whole
+    heading, labels, totals = (Row((Cell((name,)),), style) for name in ("heading", "labels", "totals"))
+    courses = [Row((Cell((f"course {n}",)),), style) for n in range(3)]
+    grid = Grid([heading, labels, *courses, totals], [100], Padding(2, 0.6, 0.6), repeat=2, closing=True)
+    row = 11.2  # 10 points of leading and the padding
+    assert grid.split(100, 200) == [grid]  # fits whole
+    first, rest = grid.split(100, 5 * row + 1)  # room for every course but not the totals
+    assert first.rows == [heading, labels, *courses[:2]]
+    assert rest.rows == [heading, labels, courses[2], totals]
+    assert grid.split(100, 2 * row + 1) == []  # not one course fits: the grid moves on whole
+    plain = Grid([heading, *courses], [100], Padding(2, 0.6, 0.6), repeat=1)
+    first, rest = plain.split(100, 3 * row + 1)
+    assert (first.rows, rest.rows) == ([heading, *courses[:2]], [heading, courses[2]])
 
 
 # -------------------------------------------------------------- signed input

@@ -1,15 +1,14 @@
-"""A semester's courses as one flowable that draws its own text.
+"""Grids of text that draw themselves: the semester blocks, the student block, the totals.
 
-A transcript is mostly these blocks: a shaded heading, column labels, one row per course
-(code, title, credits, grade) and the semester's line of totals. Laid out as a platypus
-table of paragraphs they cost most of the rendering time (every cell a paragraph, wrapped
-several times, drawn with its own graphics state). Here the lines are broken once, by
-`thai.break_lines`, row heights follow from the line counts, and the whole block is drawn
-as one PDF text object. Thai text is shaped by HarfBuzz through reportlab's shaping (with
-the read-back corrections of `fonts`), Latin text is not shaped, as in paragraphs.
+A transcript is mostly small tables of text. As platypus tables of paragraphs they cost
+most of the rendering time (every cell a paragraph, wrapped several times, drawn with its
+own graphics state). A `Grid` breaks each cell's lines once (`thai.break_lines`, never
+inside a Thai word), sizes its rows from the line counts, and draws all its text as one
+PDF text object. Thai text is shaped by HarfBuzz through reportlab's shaping (with the
+read-back corrections of `fonts`); Latin text is not shaped, as in paragraphs.
 
-A block taller than the space left splits between rows; the continuation repeats the
-heading and the column labels, and the totals line never travels alone.
+A grid taller than the space left splits between rows: the continuation repeats the
+header rows, and a closing row (a semester's totals) never travels alone.
 """
 
 from __future__ import annotations
@@ -25,9 +24,6 @@ from reportlab.platypus import Flowable
 from .fonts import text_width
 from .thai import break_lines
 
-PADDING_X = 2.0
-PADDING_Y = 0.6
-
 
 @dataclass(frozen=True)
 class TextStyle:
@@ -39,114 +35,141 @@ class TextStyle:
 
 @dataclass(frozen=True)
 class Cell:
-    """Text in one column (or across all columns, in a heading or totals row)."""
+    """Lines of text in one column (or across all columns when a row has one cell)."""
 
     lines: tuple[str, ...]
     align: str = "left"  # "left", "right" or "center"
+    style: TextStyle | None = None  # None: the row's
+
+
+@dataclass(frozen=True)
+class Rule:
+    width: float
+    color: Color
 
 
 @dataclass(frozen=True)
 class Row:
-    cells: tuple[Cell, ...]  # one per column, or a single cell spanning the block
+    cells: tuple[Cell, ...]
     style: TextStyle
+    shade: Color | None = None
+    rule_above: Rule | None = None
+    rule_below: Rule | None = None
 
-    @property
-    def height(self) -> float:
-        return max(len(c.lines) for c in self.cells) * self.style.leading + 2 * PADDING_Y
+
+@dataclass(frozen=True)
+class Padding:
+    x: float
+    top: float
+    bottom: float
 
 
-def cell(text: str, style: TextStyle, width: float, align: str = "left") -> Cell:
+def cell(
+    text: str, style: TextStyle, width: float, align: str = "left", *, own_style: bool = False,
+    keep_together: bool = False, padding_x: float = 2.0,
+) -> Cell:  # fmt: skip
     """`text` broken into lines that fit `width` less the padding, never inside a word.
 
-    Runs of white space print as one space, as in a paragraph.
+    Runs of white space print as one space, as in a paragraph. `own_style` makes `style`
+    the cell's (else the row's style draws it); `keep_together` never splits a
+    space-separated chunk (names).
     """
     text = " ".join(text.split())
     if not text:
-        return Cell(("",), align)
-    lines = break_lines(text, style.font, style.size, width - 2 * PADDING_X - 1, shaped=is_thai(text))
-    return Cell(tuple(lines), align)
+        return Cell(("",), align, style if own_style else None)
+    shaped = is_thai(text)
+    room = width - 2 * padding_x - (1 if shaped else 0)  # a point spare for shaping's rounding
+    lines = break_lines(text, style.font, style.size, room, keep_together=keep_together, shaped=shaped)
+    return Cell(tuple(lines), align, style if own_style else None)
 
 
 def is_thai(text: str) -> bool:
     return any("\u0e00" <= c <= "\u0e7f" for c in text)
 
 
-class SemesterBlock(Flowable):
-    """Heading, column labels, course rows and an optional totals line, in fixed columns."""
+class Grid(Flowable):
+    """Rows of text cells in fixed columns, with row shading and rules.
+
+    `repeat` leading rows (headings) start every part of a split grid; with `closing`, the
+    last row stays with at least one row before it.
+    """
 
     def __init__(
         self,
-        heading: Row,
-        labels: Row,
-        courses: list[Row],
-        totals: Row | None,
+        rows: list[Row],
         widths: list[float],
-        shade: Color,
-        rule: Color,
+        padding: Padding,
+        *,
+        repeat: int = 0,
+        closing: bool = False,
     ) -> None:
         super().__init__()
-        self.heading, self.labels, self.courses, self.totals = heading, labels, courses, totals
-        self.widths, self.shade, self.rule = widths, shade, rule
+        self.rows, self.widths, self.padding = rows, widths, padding
+        self.repeat, self.closing = repeat, closing
         self.width = sum(widths)
-        self.height = sum(r.height for r in self._rows())
+        self.heights = [self._height(row) for row in rows]
+        self.height = sum(self.heights)
 
-    def _rows(self) -> list[Row]:
-        return [self.heading, self.labels, *self.courses, *([self.totals] if self.totals else [])]
+    def _height(self, row: Row) -> float:
+        lines = max(len(c.lines) * (c.style or row.style).leading for c in row.cells)
+        return lines + self.padding.top + self.padding.bottom
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        """Two blocks at the last course row that fits; nothing when not one course fits."""
-        used = self.heading.height + self.labels.height
+        """Two grids at the last row that fits; nothing when not one body row fits."""
+        if self.height <= availHeight:
+            return [self]
+        head, body = self.repeat, len(self.rows) - self.repeat
+        used = sum(self.heights[:head])
         fits = 0
-        for row in self.courses:
-            if used + row.height > availHeight:
+        for height in self.heights[head:]:
+            if used + height > availHeight:
                 break
-            used += row.height
+            used += height
             fits += 1
-        if self.totals is not None and fits == len(self.courses):
-            if used + self.totals.height <= availHeight:
-                return [self]
-            fits -= 1  # the totals line keeps at least one course with it
-        if fits < 1 or fits >= len(self.courses):
+        if self.closing and fits == body - 1:
+            fits -= 1  # the closing row keeps at least one row with it
+        if fits < 1:
             return []
-        first, rest = self.courses[:fits], self.courses[fits:]
-        return [self._part(first, None), self._part(rest, self.totals)]
-
-    def _part(self, courses: list[Row], totals: Row | None) -> SemesterBlock:
-        return SemesterBlock(self.heading, self.labels, courses, totals, self.widths, self.shade, self.rule)
+        rows = self.rows
+        first = Grid(rows[: head + fits], self.widths, self.padding, repeat=head)
+        rest = Grid(
+            rows[:head] + rows[head + fits :], self.widths, self.padding, repeat=head, closing=self.closing
+        )
+        return [first, rest]
 
     def draw(self) -> None:
         canvas = self.canv
-        top = self.height
-        rows = self._rows()
-        heading_bottom = top - self.heading.height
-        labels_bottom = heading_bottom - self.labels.height
         canvas.saveState()
-        canvas.setFillColor(self.shade)
-        canvas.rect(0, heading_bottom, self.width, self.heading.height, stroke=0, fill=1)
-        canvas.setStrokeColor(self.rule)
-        canvas.setLineWidth(0.4)
-        canvas.line(0, labels_bottom, self.width, labels_bottom)
-        if self.totals is not None:
-            canvas.line(0, self.totals.height, self.width, self.totals.height)
-        text = _Text(canvas)
-        y = top
-        for row in rows:
-            spans = len(row.cells) == 1 and len(self.widths) > 1
+        y = self.height
+        for row, height in zip(self.rows, self.heights, strict=True):
+            if row.shade is not None:
+                canvas.setFillColor(row.shade)
+                canvas.rect(0, y - height, self.width, height, stroke=0, fill=1)
+            for rule, at in ((row.rule_above, y), (row.rule_below, y - height)):
+                if rule is not None:
+                    canvas.setStrokeColor(rule.color)
+                    canvas.setLineWidth(rule.width)
+                    canvas.line(0, at, self.width, at)
+            y -= height
+        text = TextDrawer(canvas)
+        y = self.height
+        for row, height in zip(self.rows, self.heights, strict=True):
+            spans = len(row.cells) == 1
             x = 0.0
             for index, column in enumerate(row.cells):
                 width = self.width if spans else self.widths[index]
-                text.cell(column, row.style, x, width, y)
+                text.cell(column, column.style or row.style, x, width, y - self.padding.top, self.padding.x)
                 x += width
-            y -= row.height
+            y -= height
         text.finish()
         canvas.restoreState()
 
 
-class _Text:
-    """One PDF text object for a whole block: font and colour set only when they change."""
+class TextDrawer:
+    """One PDF text object for many lines: font and colour set only when they change."""
 
     def __init__(self, canvas: Any) -> None:
         self.canvas = canvas
@@ -154,20 +177,26 @@ class _Text:
         self.style: TextStyle | None = None
         self.color: Color | None = None
 
-    def cell(self, cell: Cell, style: TextStyle, x: float, width: float, top: float) -> None:
-        baseline = top - PADDING_Y - style.size
+    def cell(
+        self, cell: Cell, style: TextStyle, x: float, width: float, top: float, padding_x: float
+    ) -> None:
+        """The cell's lines from `top` down, inside the column from `x`, `width` wide."""
+        baseline = top - style.size
         for line in cell.lines:
             if line:
-                self.line(line, style, x, width, baseline, cell.align)
+                self.line(line, style, x, width, baseline, cell.align, padding_x)
             baseline -= style.leading
 
-    def line(self, line: str, style: TextStyle, x: float, width: float, baseline: float, align: str) -> None:
+    def line(
+        self, line: str, style: TextStyle, x: float, width: float, baseline: float, align: str = "left",
+        padding_x: float = 0.0,
+    ) -> None:  # fmt: skip
         shaped = is_thai(line)
-        left = x + PADDING_X
+        left = x + padding_x
         if align != "left":
             measure = text_width if shaped else pdfmetrics.stringWidth
-            room = width - PADDING_X - measure(line, style.font, style.size)
-            left = x + room if align == "right" else x + room / 2 + PADDING_X / 2
+            room = width - padding_x - measure(line, style.font, style.size)
+            left = x + room if align == "right" else x + room / 2 + padding_x / 2
         tx = self.object
         if style != self.style:
             tx.setFont(style.font, style.size, style.leading)

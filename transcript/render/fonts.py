@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import fontpkg
 import uharfbuzz
@@ -107,8 +107,10 @@ def _install_hooks() -> None:
 
 # Shaping results by (font, size, text) of single-fragment words. reportlab shapes every word
 # each time a paragraph is wrapped (tables wrap their cells several times), so the same words
-# are shaped again and again; the result depends only on the key.
-_CACHE_LIMIT = 50_000
+# are shaped again and again; the result depends only on the key. Whole lines drawn by
+# `blocks` are cached too, and some are new in every transcript (totals, names), so the
+# cache is emptied when full: a curriculum's titles and the labels are shaped again once.
+_CACHE_LIMIT = 4096
 _shaped_words: dict[tuple[str, float, str], tuple[float, ShapedStr, type] | None] = {}
 
 
@@ -210,7 +212,7 @@ def text_width(text: str, font_name: str, size: float) -> float:
     return _shaped_width(text, font_name) * size / 1000
 
 
-@cache
+@lru_cache(maxsize=16_384)  # names and totals lines are new in every transcript: bounded
 def _shaped_width(text: str, font_name: str) -> float:
     font = _hb_font(font_name)
     buffer = uharfbuzz.Buffer()

@@ -8,6 +8,7 @@ are broken at word boundaries by `thai.break_lines`; nothing is drawn with
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -42,7 +43,7 @@ from reportlab.platypus import (
 
 from ..generated import Course, SemesterSummary, Text, Transcript
 from ..summary import group_by_semester, semester_key
-from .blocks import Cell, Row, SemesterBlock, TextStyle, cell
+from .blocks import Cell, Grid, Padding, Row, Rule, TextStyle, cell
 from .fonts import BOLD, REGULAR, register_fonts
 from .labels import LABELS, NATIONALITIES
 from .thai import break_lines, long_date
@@ -301,7 +302,7 @@ class _Builder:
         ids = self.t.student.data_subject_id
         return next((i.value for i in ids if i.scheme_id.lower() in ("studentid", "studenid")), ids[0].value)
 
-    def student_block(self) -> Table:
+    def student_block(self) -> Grid:
         t, s, labels = self.t, self.s, self.labels
         st = t.student
         program = st.program_context
@@ -325,33 +326,22 @@ class _Builder:
             ("graduated", _date(st.date_of_graduation, self.lang), False),
             ("status", status, False),
         ]
-        cells = []
-        for key, value, strong in rows:
-            style = s.bold if strong else s.body
-            cells.append(
-                [
-                    _shared(escape(labels[key]), s.label),
-                    _para(value, style, value_width - 4, keep_together=key == "name"),
-                ]
+        label, body, bold = _text_style(s.label), _text_style(s.body), _text_style(s.bold)
+        pairs = [
+            (
+                cell(labels[key], label, 30 * mm, own_style=True),
+                cell(
+                    value, bold if strong else body, value_width, own_style=True, keep_together=key == "name"
+                ),
             )
-        half = (len(cells) + 1) // 2
-        left, right = cells[:half], cells[half:]
-        data = [left[i] + (right[i] if i < len(right) else ["", ""]) for i in range(half)]
-        table = Table(data, colWidths=[30 * mm, value_width, 30 * mm, value_width])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("FONT", (0, 0), (-1, -1), REGULAR),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                    ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE),
-                ]
-            )
-        )
-        return table
+            for key, value, strong in rows
+        ]
+        half = (len(pairs) + 1) // 2
+        left, right = pairs[:half], pairs[half:]
+        blank = (Cell(("",)), Cell(("",)))
+        grid = [Row((*left[i], *(right[i] if i < len(right) else blank)), body) for i in range(half)]
+        grid[-1] = dataclasses.replace(grid[-1], rule_below=Rule(0.6, RULE))
+        return Grid(grid, [30 * mm, value_width, 30 * mm, value_width], Padding(2, 1, 1))
 
     # -- courses, one block per semester, flowing through two columns
 
@@ -368,7 +358,7 @@ class _Builder:
             blocks.append(Spacer(1, 2.5 * mm))
         return blocks
 
-    def semester_block(self, courses: list[Course], line: SemesterSummary | None) -> SemesterBlock:
+    def semester_block(self, courses: list[Course], line: SemesterSummary | None) -> Grid:
         s, labels = self.s, self.labels
         first = courses[0]
         name = self.text(first.semester_name)
@@ -376,28 +366,26 @@ class _Builder:
         heading = f"{name}{separator}{labels['academic_year']} {_year(first.year, self.lang)}"
         widths = [15 * mm, COLUMN_WIDTH - 15 * mm - 11 * mm - 9 * mm, 11 * mm, 9 * mm]
         head, label, body, small = (_text_style(x) for x in (s.heading, s.label, s.cell, s.small))
-        label_row = Row(
-            (
-                cell(labels["code"], label, widths[0]),
-                cell(labels["title"], label, widths[1]),
-                cell(labels["credits"], label, widths[2], "right"),
-                cell(labels["grade"], label, widths[3], "center"),
-            ),
-            label,
-        )
         rows = [
+            Row((cell(heading, head, COLUMN_WIDTH),), head, shade=SHADE),
             Row(
                 (
-                    Cell((course.course_number,)),
-                    cell(self.text(course.course_title), body, widths[1]),
-                    Cell((_number(course.course_credit_value),), "right"),
-                    Cell((course.course_academic_grade_text,), "center"),
+                    cell(labels["code"], label, widths[0]),
+                    cell(labels["title"], label, widths[1]),
+                    cell(labels["credits"], label, widths[2], "right"),
+                    cell(labels["grade"], label, widths[3], "center"),
                 ),
-                body,
-            )
-            for course in courses
+                label,
+                rule_below=Rule(0.4, RULE),
+            ),
         ]
-        totals = None
+        for course in courses:
+            number, grade = course.course_number, course.course_academic_grade_text
+            title = cell(self.text(course.course_title), body, widths[1])
+            credits = _number(course.course_credit_value)
+            rows.append(
+                Row((Cell((number,)), title, Cell((credits,), "right"), Cell((grade,), "center")), body)
+            )
         if line is not None:
             text = labels["semester_line"].format(
                 value=_number(line.semester_credit_value),
@@ -405,10 +393,8 @@ class _Builder:
                 gpa=_gpa(line.semester_gpa),
                 gpax=_gpa(line.semester_gpax),
             )
-            totals = Row((cell(text, small, COLUMN_WIDTH),), small)
-        return SemesterBlock(
-            Row((cell(heading, head, COLUMN_WIDTH),), head), label_row, rows, totals, widths, SHADE, RULE
-        )
+            rows.append(Row((cell(text, small, COLUMN_WIDTH),), small, rule_above=Rule(0.4, RULE)))
+        return Grid(rows, widths, Padding(2, 0.6, 0.6), repeat=2, closing=line is not None)
 
     # -- totals, honours, thesis, notes
 
@@ -439,21 +425,13 @@ class _Builder:
             for note in notes or extra.infomation_note:
                 rows.append((note.subject.value, note.content.value))
         value_width = COLUMN_WIDTH - 40 * mm
-        data = [[_para(k, s.label, 40 * mm - 4), _para(v, s.bold, value_width - 4)] for k, v in rows]
-        table = Table(data, colWidths=[40 * mm, value_width])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("FONT", (0, 0), (-1, -1), REGULAR),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                    ("LINEABOVE", (0, 0), (-1, 0), 1, NAVY),
-                ]
-            )
-        )
+        label, bold = _text_style(s.label), _text_style(s.bold)
+        grid = [
+            Row((cell(k, label, 40 * mm, own_style=True), cell(v, bold, value_width)), bold) for k, v in rows
+        ]
+        if grid:
+            grid[0] = dataclasses.replace(grid[0], rule_above=Rule(1, NAVY))
+        table = Grid(grid, [40 * mm, value_width], Padding(2, 1, 1))
         return [KeepTogether([_shared(escape(labels["totals"]), s.heading), table])]
 
 

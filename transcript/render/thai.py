@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -34,7 +34,7 @@ def long_date(value: dt.date, language: str) -> str:
     return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
 
 
-@cache
+@lru_cache(maxsize=8192)
 def words(text: str) -> tuple[str, ...]:
     """Units a line may break between: Thai words from the dictionary, other runs at spaces."""
     if not _THAI.search(text):
