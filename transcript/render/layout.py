@@ -43,7 +43,7 @@ from reportlab.platypus import (
 
 from ..generated import Course, SemesterSummary, Text, Transcript
 from ..summary import group_by_semester, semester_key
-from .blocks import Cell, Grid, Padding, Row, Rule, TextStyle, cell
+from .blocks import Cell, Grid, Padding, Row, Rule, TextDrawer, TextStyle, cell
 from .fonts import BOLD, REGULAR, register_fonts
 from .labels import LABELS, NATIONALITIES
 from .thai import break_lines, long_date
@@ -482,9 +482,7 @@ class _Furniture:
             f"{b.text(b.t.organization.organization_name)} · {b.student_name()} · {b.student_number()} · "
             f"{b.labels['document_id']} {b.t.transcript_context.transcript_id}"
         )
-        paragraph = Paragraph(escape(text), b.s.small)
-        _, height = paragraph.wrap(PAGE_WIDTH - 2 * MARGIN, 20 * mm)
-        paragraph.drawOn(canvas, MARGIN, PAGE_HEIGHT - MARGIN - height)
+        height = self._lines(canvas, [(text, b.s.small)], PAGE_HEIGHT - MARGIN, PAGE_WIDTH - 2 * MARGIN)
         canvas.setStrokeColor(NAVY)
         canvas.setLineWidth(0.8)
         canvas.line(
@@ -530,14 +528,23 @@ class _Furniture:
         canvas.setLineWidth(0.6)
         top = MARGIN + FOOTER_HEIGHT - 4 * mm
         canvas.line(MARGIN, top, PAGE_WIDTH - MARGIN, top)
-        y = top - 1.5 * mm
-        for text, style in lines:
-            for line in break_lines(text, style.fontName, style.fontSize, width - 2):
-                paragraph = _shared(escape(line), style)
-                _, height = paragraph.wrap(width, 20 * mm)
-                y -= height
-                paragraph.drawOn(canvas, MARGIN, y)
+        self._lines(canvas, lines, top - 1.5 * mm, width)
         self.qr(canvas)
+
+    @staticmethod
+    def _lines(canvas: Canvas, texts: list[tuple[str, ParagraphStyle]], top: float, width: float) -> float:
+        """Each text broken to `width` and drawn down from `top` at the left margin; the height."""
+        drawer = TextDrawer(canvas)
+        y = top
+        canvas.saveState()  # the text object's colours stay inside this page furniture
+        for text, paragraph_style in texts:
+            style = _text_style(paragraph_style)
+            for line in break_lines(text, style.font, style.size, width - 2, shaped=_is_thai(text)):
+                drawer.line(line, style, MARGIN, width, y - style.size)
+                y -= style.leading
+        drawer.finish()
+        canvas.restoreState()
+        return top - y
 
     def qr(self, canvas: Canvas) -> None:
         """The QR code (document ID and SHA-256 of the signed content).
