@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -77,15 +79,19 @@ def _install_hooks() -> None:
 
     def shape_frag_word(w, *args, **kwargs):  # type: ignore[no-untyped-def]
         key = _cache_key(w, args, kwargs)
-        if key is not None and key in _shaped_words:
-            return _rebuild(w, _shaped_words[key])
+        found = _MISSING if key is None else _shaped_words.get(key, _MISSING)
+        if found is not _MISSING:
+            with suppress(KeyError):  # another thread may have just evicted it
+                _shaped_words.move_to_end(key)
+            return _rebuild(w, found)
         shaped = original_shape(w, *args, **kwargs)
         if shaped is not w:
             _fix_sara_am(w, shaped)
         if key is not None:
-            if len(_shaped_words) > _CACHE_LIMIT:
-                _shaped_words.clear()
             _shaped_words[key] = None if shaped is w else (shaped[0], shaped[1][1], type(shaped))
+            while len(_shaped_words) > _CACHE_LIMIT:
+                with suppress(KeyError):
+                    _shaped_words.popitem(last=False)
         return shaped
 
     def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -108,10 +114,11 @@ def _install_hooks() -> None:
 # Shaping results by (font, size, text) of single-fragment words. reportlab shapes every word
 # each time a paragraph is wrapped (tables wrap their cells several times), so the same words
 # are shaped again and again; the result depends only on the key. Whole lines drawn by
-# `blocks` are cached too, and some are new in every transcript (totals, names), so the
-# cache is emptied when full: a curriculum's titles and the labels are shaped again once.
-_CACHE_LIMIT = 4096
-_shaped_words: dict[tuple[str, float, str], tuple[float, ShapedStr, type] | None] = {}
+# `blocks` are cached too, and some are new in every transcript (totals, names): the least
+# recently used go first, a curriculum's titles and the labels stay.
+_CACHE_LIMIT = 2048
+_MISSING = object()
+_shaped_words: OrderedDict[tuple[str, float, str], tuple[float, ShapedStr, type] | None] = OrderedDict()
 
 
 def _cache_key(w: list, args: tuple, kwargs: dict) -> tuple[str, float, str] | None:  # type: ignore[type-arg]
