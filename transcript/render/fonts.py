@@ -116,7 +116,7 @@ def _install_hooks() -> None:
 # are shaped again and again; the result depends only on the key. Whole lines drawn by
 # `blocks` are cached too, and some are new in every transcript (totals, names): the least
 # recently used go first, a curriculum's titles and the labels stay.
-_CACHE_LIMIT = 2048
+_CACHE_LIMIT = 1024
 _MISSING = object()
 _shaped_words: OrderedDict[tuple[str, float, str], tuple[float, ShapedStr, type] | None] = OrderedDict()
 
