@@ -18,6 +18,7 @@ from transcript.keys import load_identity, password_from
 from transcript.package import build_package
 from transcript.pades import PadesError, PdfSigner
 from transcript.pdfa import ED_NS, package_pdf, xmp_value
+from transcript.pdfverify import verify_pdfs
 from transcript.pki import create_demo_pki
 from transcript.render import render_pdf
 from transcript.signing import XmlSigner
@@ -203,6 +204,20 @@ def test_long_term_package_verifies_offline_from_its_own_data(setup) -> None:
     assert report.check("pdf-timestamp").status is Status.PASSED
     # The same file checked against CRLs nowhere (B-B has no store): revocation unavailable.
     assert transcript.verify(setup["package"], offline).verdict is Verdict.INDETERMINATE
+
+
+def test_files_verified_together_get_the_reports_they_get_alone(setup) -> None:
+    """One validation context for a batch: a bad file in it fails, the good ones pass,
+    and a file with its own validation data is checked from that data."""
+    good, long_term = setup["package"], setup["long_term"]
+    changed = _flip(good, int(len(good) * 0.4))
+    batch = verify_pdfs([good, changed, long_term, good], setup["trust"])
+    alone = [transcript.verify(data, setup["trust"]) for data in (good, changed, long_term, good)]
+    assert [r.verdict for r in batch] == [r.verdict for r in alone]
+    assert [batch[i].verdict for i in (0, 2, 3)] == [Verdict.TOTAL_PASSED] * 3
+    assert batch[1].verdict is not Verdict.TOTAL_PASSED
+    assert [c.status for c in batch[0].checks] == [c.status for c in alone[0].checks]
+    assert "validation data in the file" in batch[2].check("pdf-signature").detail
 
 
 def _flip(data: bytes, offset: int) -> bytes:

@@ -29,7 +29,7 @@ from .keys import SigningIdentity, load_identity, password_from
 from .pades import PdfSigner
 from .parallel import run_streamed
 from .pdfa import package_pdf
-from .pdfverify import verify_pdf
+from .pdfverify import verify_pdfs
 from .pki import DemoPki, create_demo_pki
 from .problems import Problem
 from .render import RenderError, render_verified
@@ -182,10 +182,10 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
             time.sleep(0.2 * attempt)
     verdicts = []
     signed_xml = files[f"{student_id}.xml"]
-    for name, data in files.items():
-        if name.endswith(".xml"):
-            continue  # verified before rendering; each PDF must carry exactly those bytes
-        report = verify_pdf(data, w["trust"], known_xml=(signed_xml, verified))
+    # The XML was verified before rendering; each PDF must carry exactly those bytes.
+    pdfs = {name: data for name, data in files.items() if not name.endswith(".xml")}
+    reports = verify_pdfs(list(pdfs.values()), w["trust"], known_xml=(signed_xml, verified))
+    for name, report in zip(pdfs, reports, strict=True):
         verdicts.append(report.verdict.value)
         if not report.ok:
             record.status = "failed"

@@ -216,15 +216,22 @@ def dss_material(pdf: bytes | PdfFileReader) -> tuple[list, list[bytes]]:
     return certs, crls
 
 
-def check_pdf_signature(pdf: bytes, trust: TrustSettings) -> PdfSignatureResult | None:
-    """Validate the (single) PAdES signature of `pdf`; None when there is no signature."""
+def check_pdf_signature(
+    pdf: bytes, trust: TrustSettings, shared: ValidationContext | None = None
+) -> PdfSignatureResult | None:
+    """Validate the (single) PAdES signature of `pdf`; None when there is no signature.
+
+    `shared` is a context from `validation_context(trust)` that several files validated at
+    one moment use (the editions of one transcript); a file with its own validation data
+    (a document security store) always gets a context of its own.
+    """
     reader = PdfFileReader(io.BytesIO(pdf))
     signatures = reader.embedded_regular_signatures
     if not signatures:
         return None
     signature = signatures[-1]
     certs, crls = dss_material(reader)
-    context = validation_context(trust, certs, crls)
+    context = shared if shared is not None and not (certs or crls) else validation_context(trust, certs, crls)
     status = asyncio.run(async_validate_pdf_signature(signature, signer_validation_context=context))
     modification = status.modification_level
     return PdfSignatureResult(

@@ -12,12 +12,14 @@ institution. The transcript summary comes from the XML's signed content.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import pikepdf
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from pyhanko_certvalidator import ValidationContext
 
-from .pades import check_pdf_signature
+from .pades import check_pdf_signature, validation_context
 from .pdfa import embedded_transcripts, xmp_value
 from .trust import TrustSettings
 from .verify import Check, Signer, Status, VerificationReport, conclude, verify
@@ -37,10 +39,30 @@ def verify_pdf(
     same trust: when the embedded XML is byte for byte that XML, its report is taken instead
     of verifying it again (the issuing run's self-check does this).
     """
-    report = VerificationReport()
-    _checks(data, trust, report, max_bytes, known_xml)
-    conclude(report)
-    return report
+    return verify_pdfs([data], trust, max_bytes=max_bytes, known_xml=known_xml)[0]
+
+
+def verify_pdfs(
+    files: Sequence[bytes],
+    trust: TrustSettings,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    known_xml: tuple[bytes, VerificationReport] | None = None,
+) -> list[VerificationReport]:
+    """Verify several packages at one moment, one report each (as `verify_pdf`).
+
+    Made for the editions of one transcript: their signatures come from one signer moments
+    apart, so the certificate path validation shares its context (the trust roots and CRLs
+    loaded once, the CRL issuers' paths remembered) instead of starting afresh per file.
+    """
+    shared = validation_context(trust) if len(files) > 1 else None
+    reports = []
+    for data in files:
+        report = VerificationReport()
+        _checks(data, trust, report, max_bytes, known_xml, shared)
+        conclude(report)
+        reports.append(report)
+    return reports
 
 
 def _checks(
@@ -49,6 +71,7 @@ def _checks(
     report: VerificationReport,
     max_bytes: int,
     known_xml: tuple[bytes, VerificationReport] | None,
+    shared: ValidationContext | None,
 ) -> None:
     add = report.checks.append
     if len(data) > max_bytes:
@@ -67,7 +90,7 @@ def _checks(
         add(Check("pdf-input", Status.FAILED, f"not a readable PDF ({exc})", "FORMAT_FAILURE"))
         return
     with document:  # opened once: the embedded XML and the XMP are read from it too
-        _opened_checks(data, document, trust, report, known_xml)
+        _opened_checks(data, document, trust, report, known_xml, shared)
 
 
 def _opened_checks(
@@ -76,6 +99,7 @@ def _opened_checks(
     trust: TrustSettings,
     report: VerificationReport,
     known_xml: tuple[bytes, VerificationReport] | None,
+    shared: ValidationContext | None,
 ) -> None:
     add = report.checks.append
     if document.is_encrypted:
@@ -91,7 +115,7 @@ def _opened_checks(
     add(Check("pdf-input", Status.PASSED, "a readable, unencrypted PDF"))
 
     try:
-        pdf = check_pdf_signature(data, trust)
+        pdf = check_pdf_signature(data, trust, shared)
     except Exception as exc:
         add(
             Check(
