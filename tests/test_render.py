@@ -188,6 +188,41 @@ def test_semester_longer_than_a_column_splits_with_its_heading(tmp_path: Path) -
         assert re.search(r"\nBIG\d{3} ", part), "a part without a course"
 
 
+def test_a_course_title_longer_than_a_column_flows_on(tmp_path: Path) -> None:
+    model = transcript.load((EXAMPLES / "master-thesis.xml").read_bytes())
+    model.course[0].course_title[0].value = " ".join(f"หัวข้อ{n}" for n in range(900))
+    text = pdftotext(render_pdf(transcript.dump(model), "th"), tmp_path)
+    assert all(f"หัวข้อ{n}" in text for n in range(900))
+    assert text.count("ภาคต้น ปีการศึกษา 2566") >= 3  # the semester's heading on every part
+
+
+def test_a_tall_row_splits_between_lines_and_never_leaves_the_totals_alone() -> None:
+    from reportlab.lib import colors
+
+    from transcript.render.blocks import Cell, Grid, Padding, Row, TextStyle
+
+    style = TextStyle("Sarabun", 8, 10, colors.black)
+    heading, totals = Row((Cell(("heading",)),), style), Row((Cell(("totals",)),), style)
+    tall = Row((Cell(("code",)), Cell(tuple(f"line {n}" for n in range(30)))), style)  # 301.2 points
+    grid = Grid([heading, tall, totals], [50, 100], Padding(2, 0.6, 0.6), repeat=1, closing=True)
+    first, rest = grid.split(150, 11.2 + 101.2 + 5)  # room for the heading and ten lines
+    assert first.rows[1].cells[1].lines == tuple(f"line {n}" for n in range(10))
+    assert rest.rows[0] == heading and rest.rows[-1] == totals
+    assert rest.rows[1].cells[1].lines == tuple(f"line {n}" for n in range(10, 30))
+    first, rest = grid.split(150, 11.2 + 301.2 + 5)  # the whole row fits, the totals do not
+    assert first.rows[1].cells[1].lines[-1] == "line 28"
+    assert rest.rows[1:] == [Row((Cell(("",)), Cell(("line 29",))), style), totals]
+    short = Grid([heading, Row((Cell(("a",)),), style)], [150], Padding(2, 0.6, 0.6), repeat=1)
+    assert short.split(150, 15) == []  # short rows move whole
+
+
+def test_content_taller_than_a_page_is_refused_in_words() -> None:
+    model = transcript.load((EXAMPLES / "master-thesis.xml").read_bytes())
+    model.organization.organization_name[0].value = "มหาวิทยาลัยสยามตัวอย่าง " * 400
+    with pytest.raises(RenderError, match="cannot be laid out on A4 pages"):
+        render_pdf(transcript.dump(model), "th")
+
+
 def test_a_split_grid_repeats_its_headings_and_keeps_totals_with_a_row() -> None:
     from reportlab.lib import colors
 

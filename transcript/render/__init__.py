@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 
 from ..errors import TranscriptError
+from ..generated import Transcript
 from ..trust import TrustSettings
 from ..verify import VerificationReport, verify
 from ..xmlio import DS_NS, load, parse_untrusted
-from .layout import Stamp, build_pdf
+from .layout import LayoutFailure, Stamp, build_pdf
 
 LANGUAGES = ("th", "en")
 
@@ -55,7 +56,7 @@ def render_pdf(
         raise RenderError("the transcript is not signed; not rendered (--require-valid)")
     model = load(data)  # raises InvalidDocument for anything that is not a schema-valid transcript
     stamp = Stamp(state="not-signed", digest=hashlib.sha256(bytes(data)).hexdigest(), demo=demo)
-    return build_pdf(model, lang, stamp)
+    return _build(model, lang, stamp)
 
 
 def render_verified(
@@ -83,7 +84,14 @@ def render_verified(
         digest=hashlib.sha256(report.signed_xml).hexdigest(),
         demo=demo,
     )
-    return build_pdf(report.transcript, lang, stamp)
+    return _build(report.transcript, lang, stamp)
+
+
+def _build(model: Transcript, lang: str, stamp: Stamp) -> bytes:
+    try:
+        return build_pdf(model, lang, stamp)
+    except LayoutFailure as exc:
+        raise RenderError(str(exc)) from None
 
 
 def _check_language(lang: str) -> None:

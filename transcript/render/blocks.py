@@ -8,12 +8,13 @@ PDF text object. Thai text is shaped by HarfBuzz through reportlab's shaping (wi
 read-back corrections of `fonts`); Latin text is not shaped, as in paragraphs.
 
 A grid taller than the space left splits between rows: the continuation repeats the
-header rows, and a closing row (a semester's totals) never travels alone.
+header rows, and a closing row (a semester's totals) never travels alone. A row too tall
+to keep whole (a course title of hundreds of words) splits between its lines.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -55,6 +56,10 @@ class Row:
     shade: Color | None = None
     rule_above: Rule | None = None
     rule_below: Rule | None = None
+
+
+# Rows taller than this may split between their lines; shorter ones move whole.
+TALL_ROW = 200.0
 
 
 @dataclass(frozen=True)
@@ -131,14 +136,47 @@ class Grid(Flowable):
             fits += 1
         if self.closing and fits == body - 1:
             fits -= 1  # the closing row keeps at least one row with it
-        if fits < 1:
-            return []
         rows = self.rows
+        if fits < 1:
+            return self._split_tall_row(availHeight - sum(self.heights[:head]))
         first = Grid(rows[: head + fits], self.widths, self.padding, repeat=head)
         rest = Grid(
             rows[:head] + rows[head + fits :], self.widths, self.padding, repeat=head, closing=self.closing
         )
         return [first, rest]
+
+    def _split_tall_row(self, room: float) -> list[Flowable]:
+        """The first body row, too tall to keep whole, split at the last line that fits `room`."""
+        head = self.repeat
+        if head >= len(self.rows) or self.heights[head] <= TALL_ROW:
+            return []
+        row = self.rows[head]
+        room -= self.padding.top + self.padding.bottom
+        counts = [max(0, int(room // (c.style or row.style).leading)) for c in row.cells]
+        if all(n >= len(c.lines) for n, c in zip(counts, row.cells, strict=True)):
+            # The row fits, what must follow it (the totals) does not: its last line goes along.
+            last = max(len(c.lines) for c in row.cells) - 1
+            counts = [min(n, last) for n in counts]
+        if not any(counts):
+            return []
+        top = replace(
+            row,
+            cells=tuple(
+                replace(c, lines=c.lines[:n] or ("",)) for n, c in zip(counts, row.cells, strict=True)
+            ),
+            rule_below=None,
+        )
+        rest = replace(
+            row,
+            cells=tuple(
+                replace(c, lines=c.lines[n:] or ("",)) for n, c in zip(counts, row.cells, strict=True)
+            ),
+            rule_above=None,
+        )
+        rows = self.rows
+        first = Grid([*rows[:head], top], self.widths, self.padding, repeat=head)
+        after = [*rows[:head], rest, *rows[head + 1 :]]
+        return [first, Grid(after, self.widths, self.padding, repeat=head, closing=self.closing)]
 
     def draw(self) -> None:
         canvas = self.canv

@@ -40,6 +40,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from ..generated import Course, SemesterSummary, Text, Transcript
 from ..summary import group_by_semester, semester_key
@@ -677,5 +678,15 @@ def build_pdf(t: Transcript, language: str, stamp: Stamp) -> bytes:
         *builder.semesters(),
         *builder.totals(),
     ]
-    doc.build(story, canvasmaker=_canvas_class(furniture))
+    try:
+        doc.build(story, canvasmaker=_canvas_class(furniture))
+    except LayoutError:  # something taller than a page: a caller skips this transcript
+        raise LayoutFailure(
+            "the transcript cannot be laid out on A4 pages: a part of it is taller than a page "
+            "(look for an institution name, a title or a note far longer than usual)"
+        ) from None
     return out.getvalue()
+
+
+class LayoutFailure(Exception):
+    """Content that no page can hold (the message says what)."""
