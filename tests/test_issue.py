@@ -93,6 +93,45 @@ def test_a_bad_student_is_skipped_and_located(tmp_path: Path) -> None:
     assert not list((tmp_path / "out").glob("631010001*"))
 
 
+def test_a_student_that_cannot_be_laid_out_fails_alone(tmp_path: Path) -> None:
+    export = small_export(tmp_path / "export")
+    students = export / "students.csv"
+    lines = students.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    row = lines[2].rstrip("\n").split(",")
+    row[header.index("family_name_th")] = " ".join(["ใจดี"] * 3000)  # a name taller than a page
+    lines[2] = ",".join(row) + "\n"
+    students.write_text("".join(lines), encoding="utf-8")
+    report = issue_export(export, tmp_path / "out", jobs=1)
+    failed = [s for s in report.students if s.status == "failed"]
+    assert report.count("issued") == 2 and len(failed) == 1
+    assert "cannot be laid out on A4 pages" in failed[0].problems[-1]["message"]
+    assert not list((tmp_path / "out").glob(f"{failed[0].student_id}*"))
+
+
+def test_an_unexpected_error_fails_one_student_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
+    from transcript import issuing
+
+    export = small_export(tmp_path / "export")
+    original = issuing.package_pdf
+    calls = []
+
+    def package_pdf(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs["file_name"])
+        if kwargs["file_name"].startswith("631010002"):
+            raise ValueError("a bug met by this student's data")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(issuing, "package_pdf", package_pdf)
+    report = issue_export(export, tmp_path / "out", jobs=1)  # one job: in this process, patched
+    failed = [s for s in report.students if s.status == "failed"]
+    assert report.count("issued") == 2 and [s.student_id for s in failed] == ["631010002"]
+    assert failed[0].problems[-1]["code"] == "ISSUE003"
+    assert "ValueError: a bug met by this student's data" in failed[0].problems[-1]["message"]
+    assert not list((tmp_path / "out").glob("631010002*"))
+    assert len(calls) > 2  # the students after the failed one were issued too
+
+
 def test_faults_stop_with_one_message(tmp_path: Path) -> None:
     export = small_export(tmp_path / "export", 1)
     demo = create_demo_pki(tmp_path / "pki")

@@ -168,7 +168,7 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
         try:
             files, verified = _produce(xml, student_id, settings, lap)
             break
-        except RenderError as exc:  # the freshly signed XML does not verify: never issue it
+        except RenderError as exc:  # the signed XML does not verify, or cannot be laid out: not issued
             record.status = "failed"
             record.problems.append({"code": "ISSUE001", "severity": "error", "message": str(exc)})
             return record
@@ -425,7 +425,23 @@ def _run(
 
 
 def _issue_entry(entry: tuple[Any, str]) -> StudentRecord:
-    return _issue(*entry)
+    """One student; an unexpected error fails that student only (nothing of theirs is written).
+
+    Faults of the run itself (the disk, the output folder, memory) still stop it: they are
+    OSError and MemoryError, raised on to the main process.
+    """
+    from converters.assemble import student_id_of
+
+    rows, input_hash = entry
+    try:
+        return _issue(rows, input_hash)
+    except (OSError, MemoryError):
+        raise
+    except Exception as exc:
+        record = StudentRecord(student_id_of(rows), "failed", input_hash)
+        message = f"unexpected error ({type(exc).__name__}: {exc}); nothing was written for this student"
+        record.problems.append({"code": "ISSUE003", "severity": "error", "message": message})
+        return record
 
 
 # ------------------------------------------------------------------- manifest

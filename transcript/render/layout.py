@@ -683,7 +683,7 @@ def build_pdf(t: Transcript, language: str, stamp: Stamp) -> bytes:
     except LayoutError:  # something taller than a page: a caller skips this transcript
         raise LayoutFailure(
             "the transcript cannot be laid out on A4 pages: a part of it is taller than a page "
-            "(look for an institution name, a title or a note far longer than usual)"
+            "(look for a name, a title or a note far longer than usual)"
         ) from None
     return out.getvalue()
 
