@@ -8,6 +8,7 @@ import hashlib
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -321,6 +322,25 @@ def test_lines_break_only_between_words() -> None:
     for line in lines[:-1]:
         position += len(line)
         assert position in boundaries, f"broke inside a word after {line!r}"
+
+
+def test_a_word_wider_than_a_line_is_broken_between_characters() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from transcript.render.fonts import text_width
+
+    transcript.render.fonts.register_fonts()
+    address = "https://example.ac.th/" + "a-very-long-path/" * 8
+    lines = break_lines(address, "Sarabun", 7.8, 120, shaped=False)
+    assert "".join(lines) == address and len(lines) > 2
+    assert all(stringWidth(line, "Sarabun", 7.8) <= 120 for line in lines)
+    thai = "เปลี่ยนแปลง" * 4
+    lines = break_lines(thai, "Sarabun", 9, 20)
+    assert "".join(lines) == thai and len(lines) > 4
+    for line in lines:
+        assert text_width(line, "Sarabun", 9) <= 20
+        assert unicodedata.category(line[0]) not in ("Mn", "Mc") and line[0] not in "ะาำๅ"
+        assert line[-1] not in "เแโใไ"  # a leading vowel stays with its consonant
 
 
 def test_names_are_never_split() -> None:

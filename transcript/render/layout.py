@@ -330,7 +330,7 @@ class _Builder:
         label, body, bold = _text_style(s.label), _text_style(s.body), _text_style(s.bold)
         pairs = [
             (
-                cell(labels[key], label, 30 * mm, own_style=True),
+                cell(labels[key], label, 30 * mm, own_style=True, keep_together=True),
                 cell(
                     value, bold if strong else body, value_width, own_style=True, keep_together=key == "name"
                 ),
@@ -371,10 +371,11 @@ class _Builder:
             Row((cell(heading, head, COLUMN_WIDTH),), head, shade=SHADE),
             Row(
                 (
-                    cell(labels["code"], label, widths[0]),
-                    cell(labels["title"], label, widths[1]),
-                    cell(labels["credits"], label, widths[2], "right"),
-                    cell(labels["grade"], label, widths[3], "center"),
+                    # Labels are the edition's own words, made to fit: never broken inside.
+                    cell(labels["code"], label, widths[0], keep_together=True),
+                    cell(labels["title"], label, widths[1], keep_together=True),
+                    cell(labels["credits"], label, widths[2], "right", keep_together=True),
+                    cell(labels["grade"], label, widths[3], "center", keep_together=True),
                 ),
                 label,
                 rule_below=Rule(0.4, RULE),

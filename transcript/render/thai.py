@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
@@ -50,15 +52,48 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(units)
 
 
+# A break never comes before a combining mark (Thai vowels above and below, tone marks), before
+# SARA A / AA / AM / LAKKHANGYAO, or after a leading vowel (it is written before its consonant).
+_NO_BREAK_BEFORE = "\u0e30\u0e32\u0e33\u0e45"
+_NO_BREAK_AFTER = "\u0e40\u0e41\u0e42\u0e43\u0e44"
+
+
+def _broken_between_characters(word: str, measure: Callable[[str], float], width: float) -> list[str]:
+    """`word` in pieces that fit `width` (a piece of one cluster when even that does not)."""
+    clusters: list[str] = []
+    for char in word:
+        joins = clusters and (
+            unicodedata.category(char) in ("Mn", "Mc")
+            or char in _NO_BREAK_BEFORE
+            or clusters[-1][-1] in _NO_BREAK_AFTER
+        )
+        if joins:
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    pieces: list[str] = []
+    piece = ""
+    for cluster in clusters:
+        if piece and measure((piece + cluster).rstrip()) > width:
+            pieces.append(piece)
+            piece = cluster
+        else:
+            piece += cluster
+    return [*pieces, piece] if piece else pieces
+
+
 def break_lines(
     text: str, font: str, size: float, width: float, *, keep_together: bool = False, shaped: bool = True
 ) -> list[str]:
-    """`text` broken into lines no wider than `width`, never inside a word.
+    """`text` broken into lines no wider than `width`, never inside a word that fits a line.
 
     Spaces (phrase boundaries in Thai) are preferred: a space-separated chunk is split into
-    dictionary words only when it cannot fit on a line of its own. With `keep_together`
-    (names) chunks are never split. A single word wider than the line is left whole. Widths
-    are HarfBuzz's for `shaped` text, else the font's plain advances (as unshaped text is drawn).
+    dictionary words only when it cannot fit on a line of its own; a word wider than a line
+    (a long code or web address with no spaces) is broken between characters, never between
+    a Thai consonant and its marks, rather than run into the next column. With
+    `keep_together` (names) chunks are never split: a name part wider than a whole column is
+    left whole. Widths are HarfBuzz's for `shaped` text, else the font's plain advances (as
+    unshaped text is drawn).
     """
     measure = text_width if shaped else pdfmetrics.stringWidth
     if measure(text, font, size) <= width:
@@ -67,8 +102,12 @@ def break_lines(
     for chunk in re.findall(r"\S+\s*", text):
         if keep_together or measure(chunk.rstrip(), font, size) <= width:
             units.append(chunk)
-        else:
-            units.extend(words(chunk))
+            continue
+        for unit in words(chunk):
+            if measure(unit.rstrip(), font, size) <= width:
+                units.append(unit)
+            else:
+                units.extend(_broken_between_characters(unit, lambda t: measure(t, font, size), width))
     lines: list[str] = []
     current = ""
     for unit in units:
