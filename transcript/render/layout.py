@@ -1,9 +1,10 @@
 """The transcript on A4: header, student block, courses in two columns, summary, footer.
 
 Content comes in as a generated `Transcript` (read from verified, signed bytes by the
-caller) and leaves as PDF bytes. Every Thai string is drawn through shaped paragraphs; lines
-are broken at word boundaries by `thai.break_lines`; nothing is drawn with
-``canvas.drawString``, which does not shape.
+caller) and leaves as PDF bytes. Every Thai string is shaped: the grids (`blocks`) and the
+page furniture draw shaped lines, the header uses shaped paragraphs; lines are broken at
+word boundaries by `thai.break_lines`; nothing is drawn with ``canvas.drawString``, which
+does not shape.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from xml.sax.saxutils import escape
 
 import zxingcpp
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -82,12 +83,7 @@ class _Styles:
     title: ParagraphStyle
     heading: ParagraphStyle
     cell: ParagraphStyle
-    cell_right: ParagraphStyle
-    cell_center: ParagraphStyle
     label: ParagraphStyle
-    label_right: ParagraphStyle
-    label_center: ParagraphStyle
-    right: ParagraphStyle
 
 
 @functools.cache
@@ -107,12 +103,7 @@ def _styles() -> _Styles:
         title=style("title", 15, BOLD, textColor=NAVY),
         heading=style("heading", 9, BOLD, textColor=NAVY),
         cell=style("cell", 7.8),
-        cell_right=style("cell_right", 7.8, alignment=TA_RIGHT),
-        cell_center=style("cell_center", 7.8, alignment=TA_CENTER),
         label=style("label", 7.6, textColor=colors.HexColor("#555555")),
-        label_right=style("label_right", 7.6, textColor=colors.HexColor("#555555"), alignment=TA_RIGHT),
-        label_center=style("label_center", 7.6, textColor=colors.HexColor("#555555"), alignment=TA_CENTER),
-        right=style("right", 9, alignment=TA_RIGHT),
     )
 
 
