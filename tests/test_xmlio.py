@@ -98,8 +98,16 @@ def test_empty_and_truncated_documents(sample_bytes: bytes) -> None:
     assert _problem(sample_bytes[: len(sample_bytes) // 2]).code == "XML001"
 
 
-def test_doctype_is_refused() -> None:
-    data = b'<?xml version="1.0"?><!DOCTYPE t><tc:Transcript xmlns:tc="' + TC_NS.encode() + b'"/>'
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        b'<?xml version="1.0"?>',
+        b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- a comment -->\n<?pi a ? b?>  ',
+        b'<?xml version="1.0"?><!-- a comment that says <!DOCTYPE -->',
+    ],
+)
+def test_doctype_is_refused(prolog: bytes) -> None:
+    data = prolog + b'<!DOCTYPE t><tc:Transcript xmlns:tc="' + TC_NS.encode() + b'"/>'
     assert _problem(data).code == "XML002"
 
 

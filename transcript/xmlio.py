@@ -137,8 +137,13 @@ def parse_untrusted(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> etre
 
 
 # The prolog of an ASCII-compatible document: optional BOM, XML declaration, comments,
-# processing instructions and blanks, then a DOCTYPE. Anchored, so content never matches.
-_PROLOG_DOCTYPE = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*<!DOCTYPE", re.DOTALL)
+# processing instructions and blanks, then a DOCTYPE. Anchored, so content never matches;
+# each declaration, instruction or comment ends at its first closing mark, so a document
+# without a DOCTYPE fails at its root element instead of being scanned to the end (as a lazy
+# ".*?" does when the match fails: 0.7 ms for a 55 KB transcript, read several times a run).
+_PROLOG_DOCTYPE = re.compile(
+    rb"^(?:\xef\xbb\xbf)?(?:\s+|<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->)*<!DOCTYPE"
+)
 
 
 def _doctype_problem() -> Problem:
