@@ -23,7 +23,7 @@ from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.platypus import Flowable
 
 from .fonts import text_width
-from .thai import break_lines
+from .thai import break_lines, is_thai
 
 
 @dataclass(frozen=True)
@@ -86,10 +86,6 @@ def cell(
     room = width - 2 * padding_x - (1 if shaped else 0)  # a point spare for shaping's rounding
     lines = break_lines(text, style.font, style.size, room, keep_together=keep_together, shaped=shaped)
     return Cell(tuple(lines), align, style if own_style else None)
-
-
-def is_thai(text: str) -> bool:
-    return any("\u0e00" <= c <= "\u0e7f" for c in text)
 
 
 class Grid(Flowable):

@@ -48,7 +48,7 @@ from ..summary import group_by_semester, semester_key
 from .blocks import Cell, Grid, Padding, Row, Rule, TextDrawer, TextStyle, cell
 from .fonts import BOLD, REGULAR, register_fonts
 from .labels import LABELS, NATIONALITIES
-from .thai import break_lines, long_date
+from .thai import break_lines, is_thai, long_date
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 14 * mm
@@ -170,14 +170,14 @@ def _text_style(style: ParagraphStyle) -> TextStyle:
     return TextStyle(style.fontName, style.fontSize, style.leading, style.textColor)
 
 
-def _para(text: str, style: ParagraphStyle, width: float, *, keep_together: bool = False) -> Paragraph:
+def _para(text: str, style: ParagraphStyle, width: float) -> Paragraph:
     """A paragraph whose lines were broken at Thai word boundaries to fit `width`.
 
     Text without Thai is not shaped (Latin needs no shaping, and shaping costs time).
     """
-    if not _is_thai(text):
+    if not is_thai(text):
         return _shared(escape(text), _unshaped(style))
-    lines = break_lines(text, style.fontName, style.fontSize, width - 1, keep_together=keep_together)
+    lines = break_lines(text, style.fontName, style.fontSize, width - 1)
     return _shared("<br/>".join(escape(line) for line in lines), style)
 
 
@@ -287,7 +287,7 @@ class _Builder:
         prefix, rest = parts[0], " ".join(p for p in parts[1:] if p)
         if not prefix:
             return rest
-        joined = prefix.endswith(".") or self.lang == "en" or not _is_thai(prefix)
+        joined = prefix.endswith(".") or self.lang == "en" or not is_thai(prefix)
         return f"{prefix} {rest}" if joined else f"{prefix}{rest}"
 
     def student_number(self) -> str:
@@ -428,10 +428,6 @@ class _Builder:
         return [KeepTogether([_shared(escape(labels["totals"]), s.heading), table])]
 
 
-def _is_thai(text: str) -> bool:
-    return any("\u0e00" <= c <= "\u0e7f" for c in text)
-
-
 # ------------------------------------------------------------ pages and canvas
 
 
@@ -532,7 +528,7 @@ class _Furniture:
         canvas.saveState()  # the text object's colours stay inside this page furniture
         for text, paragraph_style in texts:
             style = _text_style(paragraph_style)
-            for line in break_lines(text, style.font, style.size, width - 2, shaped=_is_thai(text)):
+            for line in break_lines(text, style.font, style.size, width - 2, shaped=is_thai(text)):
                 drawer.line(line, style, MARGIN, width, y - style.size)
                 y -= style.leading
         drawer.finish()

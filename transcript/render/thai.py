@@ -36,10 +36,15 @@ def long_date(value: dt.date, language: str) -> str:
     return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
 
 
+def is_thai(text: str) -> bool:
+    """Whether `text` has any Thai character (and so needs shaping and word segmentation)."""
+    return _THAI.search(text) is not None
+
+
 @lru_cache(maxsize=8192)
 def words(text: str) -> tuple[str, ...]:
     """Units a line may break between: Thai words from the dictionary, other runs at spaces."""
-    if not _THAI.search(text):
+    if not is_thai(text):
         return tuple(re.findall(r"\S+\s*", text))
     from pythainlp.tokenize import word_tokenize  # loads its dictionary on first use
 
