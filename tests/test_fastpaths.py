@@ -1,0 +1,62 @@
+"""The fast paths give the libraries' own results, errors and stream positions."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.misc import PdfStreamError
+
+from transcript import fastpaths
+
+
+def _both(data: bytes) -> tuple[tuple, tuple]:
+    """(result or error, position after) of the library's reader and of the fast path."""
+    outcomes = []
+    for read in (fastpaths._library_read_hex, fastpaths.read_hex_string):
+        stream = io.BytesIO(b"xx" + data)
+        stream.seek(2)
+        try:
+            value = read(stream)
+            outcomes.append((type(value), bytes(value.original_bytes), stream.tell()))
+        except PdfStreamError as exc:
+            outcomes.append(("error", str(exc), None))
+    return outcomes[0], outcomes[1]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<48656c6c6f> rest",
+        b"<48 65\n6C\r6c\t6f\x00> /Next",
+        b"<4865 6c6c 6>",  # odd number of digits: the last one is padded with 0
+        b"<>",
+        b"<feff00410042>",  # UTF-16 text string
+        b"<" + b"0123456789abcdef" * 3000 + b">trailer",  # longer than one read chunk
+        b"<" + b"ab" * 8191 + b"c>",  # the closing '>' right at a chunk boundary
+        b"<4865 % a comment\n6c6c>",  # a comment: the library's own reading
+        b"<48zz65>",  # not a hex digit: the library's own error
+        b"<48656c",  # no closing '>': the library's own error
+    ],
+)
+def test_hex_string_reads_as_pyhanko_does(data: bytes) -> None:
+    library, fast = _both(data)
+    assert fast == library
+
+
+@given(st.binary(max_size=64), st.sampled_from([b"", b" ", b"\n", b"\r\n  "]))
+def test_any_hex_string_round_trips_as_pyhanko_reads_it(payload: bytes, space: bytes) -> None:
+    digits = payload.hex().encode()
+    spaced = space.join(digits[i : i + 7] for i in range(0, len(digits), 7))
+    library, fast = _both(b"<" + spaced + b">]")
+    assert fast == library
+    assert fast[1] == payload
+
+
+def test_installed_for_pyhanko_reader() -> None:
+    import transcript.pades  # noqa: F401  (installs the fast paths)
+
+    assert generic.read_hex_string_from_stream is fastpaths.read_hex_string
