@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,8 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfStreamError
 
 from transcript import fastpaths
+
+THAI = "มหาวิทยาลัย"
 
 
 def _both(data: bytes) -> tuple[tuple, tuple]:
@@ -57,6 +60,44 @@ def test_any_hex_string_round_trips_as_pyhanko_reads_it(payload: bytes, space: b
 
 
 def test_installed_for_pyhanko_reader() -> None:
-    import transcript.pades  # noqa: F401  (installs the fast paths)
+    from asn1crypto import x509 as asn1_x509
+
+    import transcript.verify  # noqa: F401  (installs the fast paths, for the XML checks too)
 
     assert generic.read_hex_string_from_stream is fastpaths.read_hex_string
+    assert asn1_x509.Name.__eq__ is fastpaths.name_eq
+
+
+def _name(**attributes: str) -> object:
+    from asn1crypto import x509 as asn1_x509
+
+    return asn1_x509.Name.build(attributes)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"common_name": "Registrar"}, {"common_name": "Registrar"}),  # identical encodings
+        ({"common_name": "Registrar"}, {"common_name": "registrar  "}),  # equal after preparation
+        ({"common_name": "Registrar"}, {"common_name": "Registry"}),
+        ({"common_name": THAI, "country_name": "TH"}, {"common_name": THAI, "country_name": "TH"}),
+        ({"common_name": THAI, "country_name": "TH"}, {"country_name": "TH", "common_name": THAI}),
+        ({"common_name": "A", "organization_name": "B"}, {"common_name": "A"}),
+    ],
+)
+def test_names_compare_as_asn1crypto_does(first: dict, second: dict) -> None:
+    a, b = _name(**first), _name(**second)
+    assert fastpaths.name_eq(a, b) == fastpaths._library_name_eq(a, b)
+    assert fastpaths.name_eq(b, a) == fastpaths._library_name_eq(b, a)
+    assert fastpaths.name_eq(a, "not a name") is False
+
+
+@given(st.text(max_size=40))
+def test_string_preparation_is_asn1cryptos(text: str) -> None:
+    try:
+        expected = fastpaths._library_string_prep(None, text)
+    except ValueError as exc:  # prohibited or bidirectionally mixed characters
+        with pytest.raises(ValueError, match=re.escape(str(exc))):
+            fastpaths.string_prep(None, text)  # type: ignore[arg-type]
+        return
+    assert fastpaths.string_prep(None, text) == expected  # type: ignore[arg-type]

@@ -33,7 +33,6 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from .cades import CadesSigner, SlotError, fill, has_reserved_signature
-from . import fastpaths
 from .errors import TranscriptError
 from .keys import PrivateKey, SigningIdentity
 from .pdfa import ED_NS
@@ -45,7 +44,6 @@ LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 # pyHanko rewrites the XMP packet when it signs, through lxml, which names a namespace it has
 # not been told about ns0. Registering ours keeps the prefix the PDF/A extension schema declares.
 etree.register_namespace("ed", ED_NS)
-fastpaths.install()
 
 
 class PadesError(TranscriptError):

@@ -19,7 +19,11 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from . import fastpaths
 from .errors import TranscriptError
+
+# Certificate and PDF signature checks spend much of their time in these library paths.
+fastpaths.install()
 
 
 class TrustError(TranscriptError):
