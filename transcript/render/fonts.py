@@ -162,12 +162,15 @@ def _fix_sara_am(original: list, shaped: list) -> None:  # type: ignore[type-arg
         hb = _hb_font(frag.fontName)
         data = s.__shapeData__
         chars = list(s)
+        has_sara_am = SARA_AM in text  # else no cluster needs the work below (most lines)
         for i, char in enumerate(chars):
             code = ord(char)
-            cluster_text = _cluster_text(text, data, i)
             if code >= 0xE000 and code not in table:
                 gid = font.face.charToGlyph[code]
-                table[code] = _name_text(hb.glyph_to_string(gid)) or cluster_text
+                table[code] = _name_text(hb.glyph_to_string(gid)) or _cluster_text(text, data, i)
+            if not has_sara_am:
+                continue
+            cluster_text = _cluster_text(text, data, i)
             if SARA_AM not in cluster_text:
                 continue
             gid = font.face.charToGlyph.get(code)
