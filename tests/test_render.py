@@ -133,6 +133,20 @@ def test_same_input_same_bytes() -> None:
     assert render_pdf(data, "th") == render_pdf(data, "th")
 
 
+def test_remembered_text_operators_are_the_ones_reportlab_writes(monkeypatch) -> None:
+    """Shaped lines drawn from the operator cache give the bytes drawing them afresh gives."""
+    from transcript.render import blocks
+
+    jobs = [(path.read_bytes(), lang) for path in sorted(EXAMPLES.glob("*.xml")) for lang in ("th", "en")]
+    warm = [render_pdf(data, lang) for data, lang in jobs * 2][len(jobs) :]  # second round: from cache
+    assert blocks._operators
+    monkeypatch.setattr(blocks, "_OPERATORS_LIMIT", 0)
+    blocks._operators.clear()
+    fresh = [render_pdf(data, lang) for data, lang in jobs]
+    assert not blocks._operators
+    assert fresh == warm
+
+
 def test_threads_rendering_at_once_give_what_one_thread_gives() -> None:
     """Paragraphs are shared between documents; never between threads drawing at once."""
     from concurrent.futures import ThreadPoolExecutor

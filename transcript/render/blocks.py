@@ -14,6 +14,8 @@ to keep whole (a course title of hundreds of words) splits between its lines.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -202,6 +204,41 @@ class Grid(Flowable):
         canvas.restoreState()
 
 
+# The text operators of a shaped line, by everything they depend on: the line, its style,
+# the document's codes for its characters (the font subsets are the document's own, filled in
+# the order characters first appear), the font's name in the document, the subset and rise
+# the text object is in. reportlab writes a shaped line glyph by glyph, a third of a Thai
+# edition's rendering; lines recur (course titles, labels), and their codes mostly agree.
+_OPERATORS_LIMIT = 4096
+_operators: OrderedDict[tuple[Any, ...], tuple[str, int]] = OrderedDict()
+
+
+def _shaped_text_out(tx: Any, line: str, style: TextStyle) -> None:
+    """`tx._textOut(shapeStr(line, ...))`, from the cache when the same operators are due."""
+    shaped = shapeStr(line, style.font, style.size)
+    font = pdfmetrics.getFont(style.font)
+    doc = tx._canvas._doc
+    runs = tuple(font.splitString(shaped, doc))  # assigns codes to new characters, as drawing would
+    state = font.state.get(doc)
+    name = state.internalName if state is not None else None
+    if name is None:  # the font's first use in this document names it: leave that to reportlab
+        tx._textOut(shaped)
+        return
+    key = (style.font, style.size, style.leading, line, runs, name, tx._curSubset, tx._rise)
+    found = _operators.get(key)
+    if found is None:
+        tx._textOut(shaped)
+        _operators[key] = (tx._code[-1], tx._curSubset)
+        while len(_operators) > _OPERATORS_LIMIT:
+            with suppress(KeyError):
+                _operators.popitem(last=False)
+        return
+    with suppress(KeyError):  # another thread may have just evicted it
+        _operators.move_to_end(key)
+    operators, tx._curSubset = found
+    tx._code.append(operators)
+
+
 class TextDrawer:
     """One PDF text object for many lines: font and colour set only when they change."""
 
@@ -239,7 +276,10 @@ class TextDrawer:
             tx.setFillColor(style.color)
             self.color = style.color
         tx.setTextOrigin(left, baseline)
-        tx._textOut(shapeStr(line, style.font, style.size) if shaped else line)
+        if shaped:
+            _shaped_text_out(tx, line, style)
+        else:
+            tx._textOut(line)
 
     def finish(self) -> None:
         self.canvas.drawText(self.object)
