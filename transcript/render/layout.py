@@ -28,6 +28,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -455,6 +456,22 @@ def qr_runs(payload: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     return count, tuple(runs)
 
 
+QR_SIZE = 24 * mm
+
+
+@functools.lru_cache(maxsize=16)
+def qr_path(payload: str) -> PDFPathObject:
+    """The QR code of `payload` as one path of rectangles, QR_SIZE square with a one-module
+    margin. Both editions draw the same path: it is made once (its operators are most of the
+    code's drawing time); drawing a path does not change it."""
+    count, runs = qr_runs(payload)
+    box = QR_SIZE / (count + 2)
+    path = PDFPathObject()
+    for row, start, length in runs:
+        path.rect((start + 1) * box, QR_SIZE - (row + 2) * box, length * box, box)
+    return path
+
+
 class _Furniture:
     """Draws what every page carries: the running header, footer and watermark."""
 
@@ -541,16 +558,11 @@ class _Furniture:
         Drawn once into a form XObject that every page shows, run by run rather than through
         reportlab.graphics (which would add an unembedded Helvetica to the resources).
         """
-        size = 24 * mm
+        size = QR_SIZE
         if not self._qr_drawn:
-            count, runs = qr_runs(self._qr_payload())
-            box = size / (count + 2)
             canvas.beginForm("transcript-qr", lowerx=0, lowery=0, upperx=size, uppery=size)
             canvas.setFillColor(colors.black)
-            path = canvas.beginPath()
-            for row, start, length in runs:
-                path.rect((start + 1) * box, size - (row + 2) * box, length * box, box)
-            canvas.drawPath(path, stroke=0, fill=1)
+            canvas.drawPath(qr_path(self._qr_payload()), stroke=0, fill=1)
             canvas.endForm()
             self._qr_drawn = True
         canvas.saveState()
@@ -568,11 +580,7 @@ class _Furniture:
         if stamp.demo:
             marks.append((labels["watermark_demo"], colors.HexColor("#E65100")))
         for index, (text, color) in enumerate(marks):
-            style = ParagraphStyle(
-                "watermark", fontName=BOLD, fontSize=30 if index == 0 else 18, leading=36, shaping=1,
-                textColor=color, alignment=TA_CENTER,
-            )  # fmt: skip
-            paragraph = Paragraph(escape(text), style)
+            paragraph = _shared(escape(text), _watermark_style(30 if index == 0 else 18, color.hexval()))
             _, height = paragraph.wrap(PAGE_WIDTH * 1.1, 60 * mm)
             canvas.saveState()
             canvas.setFillAlpha(0.22)
@@ -580,6 +588,15 @@ class _Furniture:
             canvas.rotate(50)
             paragraph.drawOn(canvas, -PAGE_WIDTH * 0.55, -height / 2)
             canvas.restoreState()
+
+
+@functools.cache
+def _watermark_style(size: int, color: str) -> ParagraphStyle:
+    # One style object per look: shared paragraphs are keyed by their style's identity.
+    return ParagraphStyle(
+        f"watermark-{size}-{color}", fontName=BOLD, fontSize=size, leading=36, shaping=1,
+        textColor=colors.HexColor(color), alignment=TA_CENTER,
+    )  # fmt: skip
 
 
 def _moment(value: dt.datetime | None, language: str) -> str:
