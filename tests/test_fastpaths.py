@@ -92,6 +92,22 @@ def test_names_compare_as_asn1crypto_does(first: dict, second: dict) -> None:
     assert fastpaths.name_eq(a, "not a name") is False
 
 
+_VALUES = st.sampled_from(["Registrar", "registrar", " Registrar  CA", "Registrar CA", THAI, "TH", "th"])
+_NAMES = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["common_name", "organization_name"]), _VALUES),
+        st.tuples(st.just("country_name"), st.sampled_from(["TH", "th", "GB"])),
+    ),
+    min_size=1,
+    max_size=3,
+).map(lambda pairs: _name(**dict(pairs)))
+
+
+@given(_NAMES, _NAMES)
+def test_any_names_compare_as_asn1crypto_does(first, second) -> None:
+    assert fastpaths.name_eq(first, second) == fastpaths._library_name_eq(first, second)
+
+
 @given(st.text(max_size=40))
 def test_string_preparation_is_asn1cryptos(text: str) -> None:
     try:

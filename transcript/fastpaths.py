@@ -63,11 +63,34 @@ _library_name_eq = asn1_x509.Name.__eq__
 _library_string_prep = asn1_x509.NameTypeAndValue._ldap_string_prep
 
 
+_KEYS_LIMIT = 1024
+_comparison_keys: dict[bytes, tuple] = {}
+
+
+def _comparison_key(name: asn1_x509.Name) -> tuple:
+    """What asn1crypto compares, RDN by RDN: the number of values, and each type's prepared
+    value (its `_get_values`); remembered by the name's encoding."""
+    encoded = name.dump()
+    key = _comparison_keys.get(encoded)
+    if key is None:
+        key = tuple((len(rdn), tuple(sorted(rdn._get_values(rdn).items()))) for rdn in name.chosen)
+        if len(_comparison_keys) >= _KEYS_LIMIT:
+            _comparison_keys.clear()  # certificates of one run are few; a flood just starts over
+        _comparison_keys[encoded] = key
+    return key
+
+
 def name_eq(self: asn1_x509.Name, other: object) -> bool:
-    """asn1crypto's `Name.__eq__`; identical encodings are equal without string preparation."""
-    if isinstance(other, asn1_x509.Name) and self.dump() == other.dump():
+    """asn1crypto's `Name.__eq__`: identical encodings are equal without string preparation,
+    and others compare by their remembered comparison keys."""
+    if not isinstance(other, asn1_x509.Name) or self.name != "" or other.name != "":
+        return _library_name_eq(self, other)
+    if self.dump() == other.dump():
         return True
-    return _library_name_eq(self, other)
+    try:
+        return _comparison_key(self) == _comparison_key(other)
+    except ValueError:  # a value that cannot be prepared: the library decides (and says why)
+        return _library_name_eq(self, other)
 
 
 @functools.lru_cache(maxsize=4096)
