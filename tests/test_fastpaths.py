@@ -106,6 +106,8 @@ _NAMES = st.lists(
 @given(_NAMES, _NAMES)
 def test_any_names_compare_as_asn1crypto_does(first, second) -> None:
     assert fastpaths.name_eq(first, second) == fastpaths._library_name_eq(first, second)
+    assert fastpaths.name_hashable(first) == fastpaths._library_name_hashable(first)
+    assert fastpaths.name_hashable(first) == fastpaths.name_hashable(first)  # remembered
 
 
 @given(st.text(max_size=40))

@@ -11,7 +11,9 @@ They exist because a verification spends its time there; each is a candidate ups
 - asn1crypto compares distinguished names (RFC 5280, 7.1) by preparing every attribute value
   with RFC 4518 string preparation, afresh for every certificate object; a PDF check compares
   the names of the same few certificates hundreds of times. Names whose encodings are
-  identical are equal without preparing them, and prepared values are remembered by string.
+  identical are equal without preparing them, others compare by keys remembered per
+  encoding, and prepared values are remembered by string. Certificate stores key names by
+  their prepared form (`Name.hashable`), also remembered per encoding.
 """
 
 from __future__ import annotations
@@ -93,6 +95,23 @@ def name_eq(self: asn1_x509.Name, other: object) -> bool:
         return _library_name_eq(self, other)
 
 
+_library_name_hashable = asn1_x509.Name.hashable.fget
+_hashables: dict[bytes, str] = {}
+
+
+def name_hashable(self: asn1_x509.Name) -> str:
+    """asn1crypto's `Name.hashable` (the prepared name, a dictionary key for certificate
+    stores), remembered by the name's encoding: path building asks for it again and again."""
+    encoded = self.dump()
+    found = _hashables.get(encoded)
+    if found is None:
+        found = _library_name_hashable(self)
+        if len(_hashables) >= _KEYS_LIMIT:
+            _hashables.clear()
+        _hashables[encoded] = found
+    return found
+
+
 @functools.lru_cache(maxsize=4096)
 def _prepared(string: str) -> str:
     return _library_string_prep(None, string)  # a pure function of the string; self is unused
@@ -107,4 +126,5 @@ def install() -> None:
     """Install the fast paths (idempotent)."""
     generic.read_hex_string_from_stream = read_hex_string
     asn1_x509.Name.__eq__ = name_eq  # type: ignore[method-assign]
+    asn1_x509.Name.hashable = property(name_hashable)  # type: ignore[method-assign,assignment]
     asn1_x509.NameTypeAndValue._ldap_string_prep = string_prep  # type: ignore[method-assign]
