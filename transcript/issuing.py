@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
@@ -147,6 +148,13 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
     from converters.assemble import build_checked, student_id_of
 
     w = _worker
+    if not w.get("frozen") and w.get("started"):
+        # After a first student everything long-lived is loaded (fonts, schemas, trust, the
+        # libraries): the collector need not scan it again for every later student.
+        gc.collect()  # the first student's own garbage is not kept for ever
+        gc.freeze()
+        w["frozen"] = True
+    w["started"] = True
     settings: IssueSettings = w["settings"]
     student_id = student_id_of(rows)
     record = StudentRecord(student_id, "skipped", input_hash)
