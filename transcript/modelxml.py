@@ -161,7 +161,17 @@ def read(root: etree._Element) -> Transcript:
 def _value(text: str | None, field: _Field) -> Any:
     if field.types == (str,):
         return text or ""  # xsdata's string converter returns a str as it is
-    return converter.deserialize(text or "", field.types, format=field.format)
+    text = text or ""
+    if len(text) > 64:  # a picture, say: not worth remembering
+        return converter.deserialize(text, field.types, format=field.format)
+    return _converted(text, field.types, field.format)
+
+
+@functools.lru_cache(maxsize=4096)
+def _converted(text: str, types: tuple[type, ...], format: str | None) -> Any:
+    # Credits, grades, dates and codes recur in every transcript; the values are immutable
+    # (numbers, enumerations, xsdata's date tuples), so one converted value serves them all.
+    return converter.deserialize(text, types, format=format)
 
 
 def _read(element: etree._Element, plan: _Plan) -> Any:
