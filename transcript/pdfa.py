@@ -174,10 +174,11 @@ def package_pdf(
         )
         doc.attachments[file_name] = spec
         stream = spec.obj.EF.F
-        stream.write(zlib.compress(signed_xml, 6), filter=Name.FlateDecode)
+        compressed, checksum = _compressed_attachment(signed_xml)
+        stream.write(compressed, filter=Name.FlateDecode)
         params = stream.get("/Params", Dictionary())
         params["/Size"] = len(signed_xml)
-        params["/CheckSum"] = pikepdf.String(hashlib.md5(signed_xml).digest())
+        params["/CheckSum"] = pikepdf.String(checksum)
         stream["/Params"] = params
         doc.Root.AF = Array([spec.obj])
         doc.Root.Lang = pikepdf.String("th-TH" if context.language.upper() == "TH" else "en-GB")
@@ -197,6 +198,13 @@ def package_pdf(
             stream_decode_level=pikepdf.StreamDecodeLevel.none,
         )
         return out.getvalue()
+
+
+@functools.lru_cache(maxsize=2)
+def _compressed_attachment(signed_xml: bytes) -> tuple[bytes, bytes]:
+    """The XML compressed, and its MD5 (the file specification's checksum): made once for
+    the editions of one transcript, which embed the same bytes."""
+    return zlib.compress(signed_xml, 6), hashlib.md5(signed_xml).digest()
 
 
 @functools.cache
