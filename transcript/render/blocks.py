@@ -14,12 +14,14 @@ to keep whole (a course title of hundreds of words) splits between its lines.
 
 from __future__ import annotations
 
+import io
 from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import Any
 
 from reportlab.lib.colors import Color
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.platypus import Flowable
@@ -202,6 +204,75 @@ class Grid(Flowable):
             y -= height
         text.finish()
         canvas.restoreState()
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image (PNG or JPEG bytes) scaled to fit `width` x `height`, keeping its proportions."""
+
+    data: bytes
+    width: float
+    height: float
+
+
+class Masthead(Flowable):
+    """Columns side by side, each a picture or cells stacked from the top, over a rule.
+
+    The first page's head (logo, institution, document): what a one-row platypus table of
+    paragraph lists drew, without a table's repeated wrapping (which copies the frame each
+    time) and with the grids' text drawing.
+    """
+
+    def __init__(
+        self, columns: list[Picture | list[Cell]], widths: list[float], padding: Padding, rule_below: Rule
+    ) -> None:
+        super().__init__()
+        self.columns, self.widths, self.padding, self.rule = columns, widths, padding, rule_below
+        self.width = sum(widths)
+        self._pictures: dict[int, tuple[ImageReader, float, float]] = {}
+        heights = []
+        for index, column in enumerate(columns):
+            if isinstance(column, Picture):
+                reader = ImageReader(io.BytesIO(column.data))
+                pixels_wide, pixels_high = reader.getSize()
+                factor = min(column.width / pixels_wide, column.height / pixels_high)
+                self._pictures[index] = (reader, pixels_wide * factor, pixels_high * factor)
+                heights.append(pixels_high * factor)
+            else:
+                heights.append(sum(len(c.lines) * _style_of(c).leading for c in column))
+        self.height = max(heights, default=0.0) + padding.top + padding.bottom
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        top = self.height - self.padding.top
+        text = TextDrawer(canvas)
+        x = 0.0
+        for index, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
+            if isinstance(column, Picture):
+                reader, wide, high = self._pictures[index]
+                canvas.drawImage(reader, x + self.padding.x, top - high, wide, high, mask="auto")
+            else:
+                y = top
+                for one in column:
+                    style = _style_of(one)
+                    text.cell(one, style, x, width, y, self.padding.x)
+                    y -= len(one.lines) * style.leading
+            x += width
+        text.finish()
+        canvas.setStrokeColor(self.rule.color)
+        canvas.setLineWidth(self.rule.width)
+        canvas.line(0, 0, self.width, 0)
+        canvas.restoreState()
+
+
+def _style_of(cell: Cell) -> TextStyle:
+    if cell.style is None:
+        raise ValueError("a masthead cell carries its own style (cell(..., own_style=True))")
+    return cell.style
 
 
 # The text operators of a shaped line, by everything they depend on: the line, its style,

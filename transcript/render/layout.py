@@ -33,20 +33,17 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
     FrameBreak,
-    Image,
     KeepTogether,
     NextPageTemplate,
     PageTemplate,
     Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..generated import Course, SemesterSummary, Text, Transcript
 from ..summary import group_by_semester, semester_key
-from .blocks import Cell, Grid, Padding, Row, Rule, TextDrawer, TextStyle, cell
+from .blocks import Cell, Grid, Masthead, Padding, Picture, Row, Rule, TextDrawer, TextStyle, cell
 from .fonts import BOLD, REGULAR, register_fonts
 from .labels import LABELS, NATIONALITIES
 from .thai import break_lines, is_thai, long_date
@@ -237,13 +234,15 @@ class _Builder:
     def header(self) -> list[Any]:
         t, s, full = self.t, self.s, PAGE_WIDTH - 2 * MARGIN
         org = t.organization
-        logo: Any = ""
-        if org.logo:
-            logo = Image(io.BytesIO(org.logo), width=20 * mm, height=20 * mm, kind="proportional")
         name_width = full - 24 * mm - 62 * mm
-        institution = [_para(self.text(org.organization_name), s.title, name_width)]
+
+        def lines(text: str, style: ParagraphStyle, width: float) -> Cell:
+            return cell(text, _text_style(style), width, own_style=True, padding_x=0)
+
+        logo: Picture | list[Cell] = Picture(org.logo, 20 * mm, 20 * mm) if org.logo else []
+        institution = [lines(self.text(org.organization_name), s.title, name_width)]
         if org.school_level:
-            institution.append(_para(self.text(org.school_level), s.small, name_width))
+            institution.append(lines(self.text(org.school_level), s.small, name_width))
         if org.address:
             parts = [
                 org.address.street_name,
@@ -252,29 +251,20 @@ class _Builder:
                 org.address.country_sub_division_name,
                 org.address.postcode_code,
             ]
-            institution.append(_para(" ".join(p for p in parts if p), s.small, name_width))
+            institution.append(lines(" ".join(p for p in parts if p), s.small, name_width))
         context = t.transcript_context
-        doc = [
-            _para(self.text(context.name), s.heading, 62 * mm),
-            Paragraph(f"{self.labels['document_id']}: {escape(context.transcript_id)}", s.small),
-            Paragraph(
-                f"{self.labels['issued']}: {escape(_date(context.issue_date_time, self.lang))}", s.small
-            ),
+        document = [
+            lines(self.text(context.name), s.heading, 62 * mm),
+            lines(f"{self.labels['document_id']}: {context.transcript_id}", s.small, 62 * mm),
+            lines(f"{self.labels['issued']}: {_date(context.issue_date_time, self.lang)}", s.small, 62 * mm),
         ]
-        table = Table([[logo, institution, doc]], colWidths=[24 * mm, name_width, 62 * mm])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("FONT", (0, 0), (-1, -1), REGULAR),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("LINEBELOW", (0, 0), (-1, 0), 1.2, NAVY),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-                ]
-            )
+        head = Masthead(
+            [logo, institution, document],
+            [24 * mm, name_width, 62 * mm],
+            Padding(0, 3, 6),
+            Rule(1.2, NAVY),
         )
-        return [table, Spacer(1, 3 * mm), self.student_block()]
+        return [head, Spacer(1, 3 * mm), self.student_block()]
 
     def student_name(self) -> str:
         st = self.t.student
