@@ -79,6 +79,23 @@ def test_every_printed_text_reads_back_exactly(pdfs, lang: str, tmp_path: Path) 
             assert squeeze(expected) in flat, f"{stem}.{lang}: {expected!r} does not read back"
 
 
+@pytest.mark.parametrize("with_logo", [True, False])
+def test_masthead_shows_logo_institution_and_document(with_logo: bool, tmp_path: Path) -> None:
+    pdfimages = require_tool("pdfimages")
+    model = transcript.load((EXAMPLES / "master-thesis.xml").read_bytes())
+    if not with_logo:
+        model.organization.logo = None
+    pdf = render_pdf(transcript.dump(model), "th")
+    (tmp_path / "t.pdf").write_bytes(pdf)
+    listed = subprocess.run([pdfimages, "-list", str(tmp_path / "t.pdf")], capture_output=True, text=True)
+    images = [line.split() for line in listed.stdout.splitlines()[2:]]
+    # The logo once on page 1, with its transparency as a soft mask; nothing else is a picture.
+    assert [(i[0], i[2]) for i in images] == ([("1", "image"), ("1", "smask")] if with_logo else [])
+    head = pdftotext(pdf, tmp_path, "-l", "1").split("ชื่อ-สกุล")[0]
+    for expected in ("มหาวิทยาลัยสยามตัวอย่าง", "ใบประมวลผลการศึกษา", "เลขที่เอกสาร: SEU-2024-004501"):
+        assert expected in head, expected
+
+
 def test_tricky_thai_reads_back(tmp_path: Path) -> None:
     """Tone marks over upper vowels, SARA AM with and without tone, descender-less ญ and ฐ."""
     data = (EXAMPLES / "master-thesis.xml").read_bytes()

@@ -1,4 +1,5 @@
-"""Grids of text that draw themselves: the semester blocks, the student block, the totals.
+"""Blocks of text that draw themselves: the grids (semester blocks, student block, totals)
+and the masthead of the first page.
 
 A transcript is mostly small tables of text. As platypus tables of paragraphs they cost
 most of the rendering time (every cell a paragraph, wrapped several times, drawn with its
