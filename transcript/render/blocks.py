@@ -108,10 +108,11 @@ class Grid(Flowable):
         *,
         repeat: int = 0,
         closing: bool = False,
+        keep_whole: bool = False,
     ) -> None:
         super().__init__()
         self.rows, self.widths, self.padding = rows, widths, padding
-        self.repeat, self.closing = repeat, closing
+        self.repeat, self.closing, self.keep_whole = repeat, closing, keep_whole
         self.width = sum(widths)
         self.heights = [self._height(row) for row in rows]
         self.height = sum(self.heights)
@@ -124,9 +125,16 @@ class Grid(Flowable):
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        """Two grids at the last row that fits; nothing when not one body row fits."""
+        """Two grids at the last row that fits; nothing when not one body row fits.
+
+        A `keep_whole` grid first moves on to the next frame, as platypus's KeepTogether
+        would move it (when this frame has content above, or the next one is larger), and
+        splits only where it is then.
+        """
         if self.height <= availHeight:
             return [self]
+        if self.keep_whole and not getattr(self, "_postponed", False) and self._moves_on():
+            return []  # platypus tries the next frame (and marks the grid postponed)
         head, body = self.repeat, len(self.rows) - self.repeat
         used = sum(self.heights[:head])
         fits = 0
@@ -145,6 +153,18 @@ class Grid(Flowable):
             rows[:head] + rows[head + fits :], self.widths, self.padding, repeat=head, closing=self.closing
         )
         return [first, rest]
+
+    def _moves_on(self) -> bool:
+        frame = getattr(self, "_frame", None)
+        if frame is None:
+            return False
+        if not frame._atTop:
+            return True
+        peek = self._doctemplateAttr("_peekNextFrame")
+        following = peek() if peek else None
+        return not (
+            following is not None and frame._width >= following._width and frame._height >= following._height
+        )
 
     def _split_tall_row(self, room: float) -> list[Flowable]:
         """The first body row, too tall to keep whole, split at the last line that fits `room`."""

@@ -336,8 +336,8 @@ class _Builder:
         blocks: list[Any] = []
         for key, indices in group_by_semester(t.course).items():
             # Kept together (moved whole to the next column) unless taller than a column, when
-            # the table splits with its heading and column headers repeated.
-            blocks.append(KeepTogether([self.semester_block([t.course[i] for i in indices], lines.get(key))]))
+            # the grid splits with its heading and column headers repeated.
+            blocks.append(self.semester_block([t.course[i] for i in indices], lines.get(key)))
             blocks.append(Spacer(1, 2.5 * mm))
         return blocks
 
@@ -378,7 +378,7 @@ class _Builder:
                 gpax=_gpa(line.semester_gpax),
             )
             rows.append(Row((cell(text, small, COLUMN_WIDTH),), small, rule_above=Rule(0.4, RULE)))
-        return Grid(rows, widths, Padding(2, 0.6, 0.6), repeat=2, closing=line is not None)
+        return Grid(rows, widths, Padding(2, 0.6, 0.6), repeat=2, closing=line is not None, keep_whole=True)
 
     # -- totals, honours, thesis, notes
 
