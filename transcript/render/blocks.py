@@ -296,30 +296,32 @@ def _style_of(cell: Cell) -> TextStyle:
     return cell.style
 
 
-# The text operators of a shaped line, by everything they depend on: the line, its style,
-# the document's codes for its characters (the font subsets are the document's own, filled in
-# the order characters first appear), the font's name in the document, the subset and rise
-# the text object is in. reportlab writes a shaped line glyph by glyph, a third of a Thai
-# edition's rendering; lines recur (course titles, labels), and their codes mostly agree.
+# The text operators of a line, by everything they depend on: the line, its style, whether
+# it is shaped, the document's codes for its characters (the font subsets are the document's
+# own, filled in the order characters first appear), the font's name in the document, the
+# subset and rise the text object is in. reportlab writes a shaped line glyph by glyph, a
+# third of a Thai edition's rendering, and formats every line afresh; lines recur (course
+# titles, codes, grades, labels), and their codes mostly agree.
 _OPERATORS_LIMIT = 4096
 _operators: OrderedDict[tuple[Any, ...], tuple[str, int]] = OrderedDict()
 
 
-def _shaped_text_out(tx: Any, line: str, style: TextStyle) -> None:
-    """`tx._textOut(shapeStr(line, ...))`, from the cache when the same operators are due."""
-    shaped = shapeStr(line, style.font, style.size)
+def _text_out(tx: Any, line: str, style: TextStyle, shaped: bool) -> None:
+    """`tx._textOut(line)` (shaped first when `shaped`), from the cache when the same
+    operators are due."""
+    text = shapeStr(line, style.font, style.size) if shaped else line
     font = pdfmetrics.getFont(style.font)
     doc = tx._canvas._doc
-    runs = tuple(font.splitString(shaped, doc))  # assigns codes to new characters, as drawing would
+    runs = tuple(font.splitString(text, doc))  # assigns codes to new characters, as drawing would
     state = font.state.get(doc)
     name = state.internalName if state is not None else None
     if name is None:  # the font's first use in this document names it: leave that to reportlab
-        tx._textOut(shaped)
+        tx._textOut(text)
         return
-    key = (style.font, style.size, style.leading, line, runs, name, tx._curSubset, tx._rise)
+    key = (style.font, style.size, style.leading, line, shaped, runs, name, tx._curSubset, tx._rise)
     found = _operators.get(key)
     if found is None:
-        tx._textOut(shaped)
+        tx._textOut(text)
         _operators[key] = (tx._code[-1], tx._curSubset)
         while len(_operators) > _OPERATORS_LIMIT:
             with suppress(KeyError):
@@ -361,17 +363,14 @@ class TextDrawer:
             room = width - padding_x - measure(line, style.font, style.size)
             left = x + room if align == "right" else x + room / 2 + padding_x / 2
         tx = self.object
-        if style != self.style:
+        if style is not self.style and style != self.style:  # identity first: colours compare slowly
             tx.setFont(style.font, style.size, style.leading)
             self.style = style
-        if style.color != self.color:
+        if style.color is not self.color and style.color != self.color:
             tx.setFillColor(style.color)
             self.color = style.color
         tx.setTextOrigin(left, baseline)
-        if shaped:
-            _shaped_text_out(tx, line, style)
-        else:
-            tx._textOut(line)
+        _text_out(tx, line, style, shaped)
 
     def finish(self) -> None:
         self.canvas.drawText(self.object)
