@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
+from decimal import Decimal
 from typing import Any
 
 from lxml import etree
 from xsdata.formats.converter import converter
 from xsdata.formats.dataclass.context import XmlContext
 from xsdata.formats.dataclass.models.elements import XmlVar
+from xsdata.models.datatype import XmlDateTime
 
 from .generated import Transcript
 
 TC_NS = "urn:etda:teda:documentation:Transcript:1"
+_ATTRIBUTE_UNSAFE = re.compile("[\"'\n\t]")
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
@@ -110,10 +114,23 @@ def dump(transcript: Transcript) -> bytes:
 
 
 def _text(value: Any, field: _Field) -> str:
-    text = value if type(value) is str else converter.serialize(value, format=field.format)
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif kind is Decimal or kind is int or kind is XmlDateTime:
+        # Credits, grade points and dates recur: their text is remembered. A Decimal is keyed
+        # by its own text, since equal decimals (3 and 3.0) print differently.
+        text = _serialized(kind, str(value) if kind is Decimal else value, field.format)
+    else:
+        text = converter.serialize(value, format=field.format)
     if "\r" in text:
         raise Unplanned("a carriage return (lxml and xsdata escape it differently)")
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _serialized(kind: type, value: Any, format: str | None) -> str:
+    return converter.serialize(Decimal(value) if kind is Decimal else value, format=format)
 
 
 def _fill(element: etree._Element, obj: Any, plan: _Plan) -> None:
@@ -124,7 +141,7 @@ def _fill(element: etree._Element, obj: Any, plan: _Plan) -> None:
         value = getattr(obj, field.name)
         if value is not None:
             text = _text(value, field)
-            if any(c in text for c in "\"'\n\t"):
+            if _ATTRIBUTE_UNSAFE.search(text):
                 raise Unplanned("an attribute value with quotes or white space other than spaces")
             element.set(field.qname, text)
     if plan.text is not None:
