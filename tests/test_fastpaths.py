@@ -119,3 +119,25 @@ def test_string_preparation_is_asn1cryptos(text: str) -> None:
             fastpaths.string_prep(None, text)  # type: ignore[arg-type]
         return
     assert fastpaths.string_prep(None, text) == expected  # type: ignore[arg-type]
+
+
+@given(st.one_of(st.integers(), st.floats(allow_nan=True, allow_infinity=False)))
+def test_pdf_numbers_are_written_as_reportlab_writes_them(number: float) -> None:
+    from reportlab.pdfbase import pdfdoc
+
+    document = pdfdoc.PDFDocument()
+    outcomes = []
+    for write in (fastpaths._library_pdf_format, fastpaths.pdf_format):
+        try:
+            outcomes.append(write(number, document))
+        except ValueError as exc:  # reportlab's number formatter refuses very large numbers
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_pdf_objects_other_than_numbers_are_reportlabs() -> None:
+    from reportlab.pdfbase import pdfdoc
+
+    document = pdfdoc.PDFDocument()
+    for element in ("Zürich", b"raw", pdfdoc.PDFArray([1, 2.5, "x"]), True, None):
+        assert fastpaths.pdf_format(element, document) == fastpaths._library_pdf_format(element, document)

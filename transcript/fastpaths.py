@@ -14,6 +14,9 @@ They exist because a verification spends its time there; each is a candidate ups
   identical are equal without preparing them, others compare by keys remembered per
   encoding, and prepared values are remembered by string. Certificate stores key names by
   their prepared form (`Name.hashable`), also remembered per encoding.
+- reportlab writes every number of a PDF (a font's widths, most of them) through its
+  document encoding codec; a number's text is ASCII, the same bytes in that encoding, and is
+  encoded as such.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from typing import Any, BinaryIO
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc
 
 _CHUNK = 16384
 # Hex digits and PDF white space only; a comment (%) or anything else goes the library's way.
@@ -61,6 +66,7 @@ def read_hex_string(stream: BinaryIO) -> Any:
     return generic.pdf_string(binascii.unhexlify(digits))
 
 
+_library_pdf_format = pdfdoc.format
 _library_name_eq = asn1_x509.Name.__eq__
 _library_string_prep = asn1_x509.NameTypeAndValue._ldap_string_prep
 
@@ -122,8 +128,21 @@ def string_prep(self: asn1_x509.NameTypeAndValue, string: str) -> str:
     return _prepared(string)
 
 
+def pdf_format(element: Any, document: Any, toplevel: int = 0) -> bytes:
+    """reportlab's `pdfdoc.format`, numbers encoded directly (their text is ASCII)."""
+    kind = type(element)
+    if kind is int or kind is float:
+        return fp_str(element).encode("ascii")
+    return _library_pdf_format(element, document, toplevel)
+
+
+def install_pdf_writing() -> None:
+    """Install the fast path of reportlab's PDF writing (idempotent)."""
+    pdfdoc.format = pdf_format
+
+
 def install() -> None:
-    """Install the fast paths (idempotent)."""
+    """Install the fast paths of verification (idempotent)."""
     generic.read_hex_string_from_stream = read_hex_string
     asn1_x509.Name.__eq__ = name_eq  # type: ignore[method-assign]
     asn1_x509.Name.hashable = property(name_hashable)  # type: ignore[method-assign,assignment]

@@ -31,6 +31,8 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
 from reportlab.platypus import paragraph as rl_paragraph
 
+from .. import fastpaths
+
 REGULAR = "Sarabun"
 BOLD = "Sarabun-Bold"
 SARA_AM = "\u0e33"
@@ -109,6 +111,7 @@ def _install_hooks() -> None:
     ttfonts.shapeFragWord = shape_frag_word
     rl_paragraph.shapeFragWord = shape_frag_word
     ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+    fastpaths.install_pdf_writing()
 
 
 # Shaping results by (font, size, text) of single-fragment words. reportlab shapes every word
