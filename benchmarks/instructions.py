@@ -9,7 +9,8 @@ executes per student (convert, sign, verify, render both editions, package, PAdE
 self-check, write) under valgrind's cachegrind, for the working tree and for `--rev`
 (checked out in a temporary worktree), on the same synthetic export and demo PKI. Each count
 is (run with N students) - (run with none), divided by N, so start-up and the first
-student's one-time loading cancel out. Needs valgrind; about a minute per run.
+student's one-time loading cancel out. The measured process behaves as a worker of
+`transcript issue --jobs 2` does. Needs valgrind; about a minute per run.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from convert import write_export
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import datetime as dt, logging, sys
+import datetime as dt, logging, multiprocessing, sys
 from pathlib import Path
+multiprocessing.parent_process = lambda: True  # run as an issuing worker process would
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
 from transcript import issuing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import signal
@@ -102,7 +103,9 @@ def test_a_student_that_cannot_be_laid_out_fails_alone(tmp_path: Path) -> None:
     row[header.index("family_name_th")] = " ".join(["ใจดี"] * 3000)  # a name taller than a page
     lines[2] = ",".join(row) + "\n"
     students.write_text("".join(lines), encoding="utf-8")
+    frozen = gc.get_freeze_count()
     report = issue_export(export, tmp_path / "out", jobs=1)
+    assert gc.get_freeze_count() == frozen  # in the caller's own process, nothing is frozen
     failed = [s for s in report.students if s.status == "failed"]
     assert report.count("issued") == 2 and len(failed) == 1
     assert "cannot be laid out on A4 pages" in failed[0].problems[-1]["message"]

@@ -16,6 +16,7 @@ import gc
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -148,9 +149,10 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
     from converters.assemble import build_checked, student_id_of
 
     w = _worker
-    if not w.get("frozen") and w.get("started"):
-        # After a first student everything long-lived is loaded (fonts, schemas, trust, the
-        # libraries): the collector need not scan it again for every later student.
+    if not w.get("frozen") and w.get("started") and multiprocessing.parent_process() is not None:
+        # In a worker process, after a first student everything long-lived is loaded (fonts,
+        # schemas, trust, the libraries): the collector need not scan it again for every later
+        # student. (Not in a caller's own process: freezing is process-wide.)
         gc.collect()  # the first student's own garbage is not kept for ever
         gc.freeze()
         w["frozen"] = True
