@@ -5,9 +5,9 @@
 Writes a synthetic canonical export (see convert.py), then runs `issue_export` in a fresh
 process with PAdES B-B, no time-stamp authority, both languages, the demo PKI. Prints
 students per second (signed XML plus two signed PDF/A-3 each), the share of worker time
-per stage, and the peak memory of the main process and of the largest worker. The baseline
-in the same run is the conversion alone (convert.py's work), for scale. Goal: 20 students/s
-on 2 cores.
+per stage, the peak memory of the main process and of the largest worker, and the CPU time
+of each side. The baseline in the same run is the conversion alone (convert.py's work), for
+scale. Goal: 20 students/s on 2 cores.
 """
 
 from __future__ import annotations
@@ -52,9 +52,16 @@ def child(export: str, out: str, jobs: int, mode: str) -> None:
                 "stages": stages,
                 "main_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                 "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                "main_cpu": _cpu(resource.RUSAGE_SELF),
+                "worker_cpu": _cpu(resource.RUSAGE_CHILDREN),
             }
         )
     )
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(export: Path, out: Path, jobs: int, mode: str) -> dict:
@@ -95,6 +102,11 @@ def main() -> None:
             f"main {figures['main_kib'] / 1024:.0f} MiB, "
             f"largest worker {figures['worker_kib'] / 1024:.0f} MiB"
         )
+    done = max(full["done"], 1)
+    print(
+        f"CPU time (issue): main process {full['main_cpu']:.1f} s, workers {full['worker_cpu']:.1f} s "
+        f"({1000 * full['worker_cpu'] / done:.1f} ms/student)"
+    )
     total = sum(full["stages"].values()) or 1
     print("share of worker time per stage (issue):")
     for stage, seconds in sorted(full["stages"].items(), key=lambda kv: -kv[1]):
