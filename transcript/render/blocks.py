@@ -15,6 +15,7 @@ to keep whole (a course title of hundreds of words) splits between its lines.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections import OrderedDict
 from contextlib import suppress
@@ -74,6 +75,7 @@ class Padding:
     bottom: float
 
 
+@functools.lru_cache(maxsize=4096)  # a curriculum's titles and the labels recur in every transcript
 def cell(
     text: str, style: TextStyle, width: float, align: str = "left", *, own_style: bool = False,
     keep_together: bool = False, padding_x: float = 2.0,
