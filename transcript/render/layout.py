@@ -1,10 +1,10 @@
 """The transcript on A4: header, student block, courses in two columns, summary, footer.
 
 Content comes in as a generated `Transcript` (read from verified, signed bytes by the
-caller) and leaves as PDF bytes. Every Thai string is shaped: the grids (`blocks`) and the
-page furniture draw shaped lines, the header uses shaped paragraphs; lines are broken at
-word boundaries by `thai.break_lines`; nothing is drawn with ``canvas.drawString``, which
-does not shape.
+caller) and leaves as PDF bytes. Every Thai string is shaped: the blocks (`blocks`: the
+masthead, the grids) and the page furniture draw shaped lines, the totals heading and the
+watermark are shaped paragraphs; lines are broken at word boundaries by `thai.break_lines`;
+nothing is drawn with ``canvas.drawString``, which does not shape.
 """
 
 from __future__ import annotations
@@ -166,28 +166,6 @@ def _shared(markup: str, style: ParagraphStyle) -> _Wrapped:
 @functools.cache
 def _text_style(style: ParagraphStyle) -> TextStyle:
     return TextStyle(style.fontName, style.fontSize, style.leading, style.textColor)
-
-
-def _para(text: str, style: ParagraphStyle, width: float) -> Paragraph:
-    """A paragraph whose lines were broken at Thai word boundaries to fit `width`.
-
-    Text without Thai is not shaped (Latin needs no shaping, and shaping costs time).
-    """
-    if not is_thai(text):
-        return _shared(escape(text), _unshaped(style))
-    lines = break_lines(text, style.fontName, style.fontSize, width - 1)
-    return _shared("<br/>".join(escape(line) for line in lines), style)
-
-
-_UNSHAPED: dict[str, ParagraphStyle] = {}
-
-
-def _unshaped(style: ParagraphStyle) -> ParagraphStyle:
-    # Keyed by name: `_styles` makes the same styles, under the same names, for every document.
-    found = _UNSHAPED.get(style.name)
-    if found is None:
-        found = _UNSHAPED[style.name] = ParagraphStyle(f"{style.name}-latin", parent=style, shaping=0)
-    return found
 
 
 def _date(value: Any, language: str) -> str:
@@ -422,13 +400,11 @@ class _Builder:
 # ------------------------------------------------------------ pages and canvas
 
 
-@functools.lru_cache(maxsize=16)
 def qr_runs(payload: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """The QR code of `payload`: its size in modules and its dark runs (row, first column, length).
 
     Encoded by zxing-cpp, level M, with the mask of lowest penalty among the eight, as ISO/IEC
-    18004 asks (compiled: a twentieth of a pure-Python encoder's time). Both editions of a
-    transcript carry the same code, so it is made once.
+    18004 asks (compiled: a twentieth of a pure-Python encoder's time).
     """
     code = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # one byte per module, 0 = dark
