@@ -47,6 +47,24 @@ def nidn(n: int) -> str:
     return first + str((11 - total % 11) % 10)
 
 
+# Names vary as a registrar's do: each transcript's own characters in its own order (a font
+# is embedded as the subset of characters a document uses, in the order they appear).
+GIVEN_NAMES = [
+    ("1", "สมชาย", "Somchai"), ("2", "สุดา", "Suda"), ("1", "วิชัย", "Wichai"),
+    ("2", "กมลชนก", "Kamonchanok"), ("1", "ณัฐวุฒิ", "Nattawut"), ("1", "ปิยะพงษ์", "Piyapong"),
+    ("2", "ศิริพร", "Siriporn"), ("1", "ธนพล", "Thanaphon"), ("2", "อรุณี", "Arunee"),
+    ("2", "ภัทรา", "Phattra"), ("1", "เกียรติศักดิ์", "Kiattisak"), ("2", "ฐิติมา", "Thitima"),
+    ("1", "จักรพันธ์", "Jakkaphan"), ("2", "ญาณิศา", "Yanisa"),
+]  # fmt: skip
+FAMILY_NAMES = [
+    ("ใจดี", "Jaidee"), ("ศรีสุข", "Srisuk"), ("วงศ์สวัสดิ์", "Wongsawat"), ("ทองคำ", "Thongkham"),
+    ("แก้วมณี", "Kaewmanee"), ("บุญมา", "Boonma"), ("เพชรรัตน์", "Phetcharat"),
+    ("สุขสวัสดิ์", "Suksawat"), ("รุ่งเรือง", "Rungrueang"), ("จันทร์เพ็ญ", "Chanphen"),
+    ("ปัญญาวงศ์", "Panyawong"), ("ฤทธิ์เดช", "Ritthidet"), ("โชติช่วง", "Chotchuang"),
+]  # fmt: skip
+PREFIXES = {"1": ("นาย", "Mr."), "2": ("นางสาว", "Ms.")}
+
+
 def write_export(folder: Path, students: int, courses: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "examples" / "registrar" / "institution.toml", folder)
@@ -55,11 +73,13 @@ def write_export(folder: Path, students: int, courses: int) -> None:
         out = csv.writer(handle)
         out.writerow(STUDENT_COLUMNS)
         for n in range(students):
+            gender, given_th, given_en = GIVEN_NAMES[n % len(GIVEN_NAMES)]
+            family_th, family_en = FAMILY_NAMES[n % len(FAMILY_NAMES)]
             out.writerow(
                 [
-                    f"6{n:08d}", nidn(n), "นาย", "สมชาย", f"ใจดี{n}", "Mr.", "Somchai", f"Jaidee{n}",
-                    "1", "2002-05-03", "TH", "2020-06-15", "2024-05-31", "คณะวิศวกรรมศาสตร์",
-                    "Faculty of Engineering", "25630011100456", "วิศวกรรมคอมพิวเตอร์",
+                    f"6{n:08d}", nidn(n), PREFIXES[gender][0], given_th, family_th, PREFIXES[gender][1],
+                    given_en, family_en, gender, "2002-05-03", "TH", "2020-06-15", "2024-05-31",
+                    "คณะวิศวกรรมศาสตร์", "Faculty of Engineering", "25630011100456", "วิศวกรรมคอมพิวเตอร์",
                     "Computer Engineering", "วิศวกรรมศาสตรบัณฑิต", "Bachelor of Engineering",
                 ]
             )  # fmt: skip
