@@ -164,6 +164,23 @@ def test_remembered_text_operators_are_the_ones_reportlab_writes(monkeypatch) ->
     assert fresh == warm
 
 
+def test_lines_with_a_no_break_space_or_a_missing_glyph_draw_as_reportlab_draws_them(monkeypatch) -> None:
+    """The operator cache keys lines by their characters' codes; a no-break space (drawn as a
+    space) and a character the font lacks (drawn as .notdef) have none of their own."""
+    from transcript.render import blocks
+
+    data = (EXAMPLES / "master-thesis.xml").read_bytes()
+    root = etree.fromstring(data)
+    titles = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == "CourseTitle"]
+    titles[0].text = "Data\u00a0Structures \u2603 and ข้อมูล\u00a0ชุด"
+    titles[1].text = "Data Structures \u2603 and ข้อมูล ชุด"
+    changed = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    warm = [render_pdf(changed, lang) for lang in ("th", "en") * 2][2:]
+    monkeypatch.setattr(blocks, "_OPERATORS_LIMIT", 0)
+    blocks._operators.clear()
+    assert [render_pdf(changed, lang) for lang in ("th", "en")] == warm
+
+
 def test_threads_rendering_at_once_give_what_one_thread_gives() -> None:
     """Paragraphs are shared between documents; never between threads drawing at once."""
     from concurrent.futures import ThreadPoolExecutor

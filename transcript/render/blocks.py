@@ -308,19 +308,33 @@ _OPERATORS_LIMIT = 4096
 _operators: OrderedDict[tuple[Any, ...], tuple[str, int]] = OrderedDict()
 
 
+def _codes(state: Any, text: str) -> tuple[int | None, ...]:
+    """The code each character of `text` has in a font's subsets of one document (None: none
+    yet). `splitString` maps a no-break space to a space; it stays None here."""
+    return tuple(map(state.assignments.get, map(ord, text)))
+
+
 def _text_out(tx: Any, line: str, style: TextStyle, shaped: bool) -> None:
     """`tx._textOut(line)` (shaped first when `shaped`), from the cache when the same
     operators are due."""
     text = shapeStr(line, style.font, style.size) if shaped else line
     font = pdfmetrics.getFont(style.font)
     doc = tx._canvas._doc
-    runs = tuple(font.splitString(text, doc))  # assigns codes to new characters, as drawing would
     state = font.state.get(doc)
-    name = state.internalName if state is not None else None
+    # The document's code for each character (subset and byte, as `splitString` splits them);
+    # looked up at once when every character has one, which is most lines after the first few.
+    codes: tuple[Any, ...] | None = None if state is None else _codes(state, text)
+    if codes is None or None in codes:
+        runs = font.splitString(text, doc)  # assigns codes to new characters, as drawing would
+        state = font.state[doc]
+        codes = _codes(state, text)
+        if None in codes:  # a character the font lacks (drawn as .notdef): the runs say it
+            codes = tuple(runs)
+    name = state.internalName
     if name is None:  # the font's first use in this document names it: leave that to reportlab
         tx._textOut(text)
         return
-    key = (style.font, style.size, style.leading, line, shaped, runs, name, tx._curSubset, tx._rise)
+    key = (style.font, style.size, style.leading, line, shaped, codes, name, tx._curSubset, tx._rise)
     found = _operators.get(key)
     if found is None:
         tx._textOut(text)
