@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import re
 import subprocess
 import sys
@@ -179,6 +180,41 @@ def test_lines_with_a_no_break_space_or_a_missing_glyph_draw_as_reportlab_draws_
     monkeypatch.setattr(blocks, "_OPERATORS_LIMIT", 0)
     blocks._operators.clear()
     assert [render_pdf(changed, lang) for lang in ("th", "en")] == warm
+
+
+def test_remembered_font_subsets_are_the_ones_reportlab_makes() -> None:
+    """Font programs and compressed streams are remembered by their exact content."""
+    from reportlab.pdfbase import pdfdoc, pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    from transcript.render import fonts
+
+    fonts.register_fonts()
+    for name in (fonts.REGULAR, fonts.BOLD):
+        face = pdfmetrics.getFont(name).face
+        for subset in ([0] * 32 + list(range(32, 128)), [0, 0x0E01, 0x0E49, 0x0E33, 65], [0, 0x2603]):
+            assert face.makeSubset(subset) == TTFontFile.makeSubset(face, subset)
+            assert face.makeSubset(list(subset)) == face.makeSubset(subset)  # again, remembered
+    for data in (b"", b"BT /F1 10 Tf (abc) Tj ET" * 50, "ข้อมูล".encode()):
+        assert fonts._REMEMBERED_FLATE.encode(data) == pdfdoc.PDFZCompress.encode(data)
+    assert fonts._REMEMBERED_FLATE.pdfname == "FlateDecode"
+
+
+def test_editions_with_the_same_characters_embed_the_same_font_programs(tmp_path: Path) -> None:
+    """Two students' English editions (names in Latin letters) embed identical subsets,
+    which is what makes remembering them worth it."""
+    import pikepdf
+
+    def programs(pdf: bytes) -> list[bytes]:
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            return sorted(
+                o.read_bytes() for o in doc.objects if isinstance(o, pikepdf.Stream) and "/Length1" in o
+            )
+
+    data = (EXAMPLES / "master-thesis.xml").read_bytes()
+    other = data.replace(b">Thanawat<", b">Wanida<")
+    assert other != data
+    assert programs(render_pdf(data, "en")) == programs(render_pdf(other, "en"))
 
 
 def test_threads_rendering_at_once_give_what_one_thread_gives() -> None:
