@@ -220,6 +220,34 @@ def test_files_verified_together_get_the_reports_they_get_alone(setup) -> None:
     assert "validation data in the file" in batch[2].check("pdf-signature").detail
 
 
+def test_a_batch_validates_a_signers_path_once_and_never_remembers_a_failure(
+    setup, tmp_path: Path, monkeypatch
+) -> None:
+    """The editions of a transcript share one signer: its path is validated for the first
+    file and given again for the others; a path that fails is validated again each time."""
+    from transcript import fastpaths
+
+    library = fastpaths._library_find_valid_path
+    validated: list[str] = []
+
+    async def counted(certificate, *args, **kwargs):  # type: ignore[no-untyped-def]
+        validated.append(certificate.subject.human_friendly)
+        return await library(certificate, *args, **kwargs)
+
+    monkeypatch.setattr(fastpaths, "_library_find_valid_path", counted)
+    good = setup["package"]
+    assert [r.verdict for r in verify_pdfs([good, good, good], setup["trust"])] == [Verdict.TOTAL_PASSED] * 3
+    assert len(validated) == 1
+    validated.clear()
+    assert transcript.verify(good, setup["trust"]).verdict is Verdict.TOTAL_PASSED  # alone: no sharing
+    assert len(validated) == 1
+    validated.clear()
+    stranger = AttackPki.create(tmp_path / "stranger").trust()  # another root: no path to it
+    reports = verify_pdfs([good, good], stranger)
+    assert [r.verdict for r in reports] == [Verdict.INDETERMINATE] * 2
+    assert len(validated) == 2
+
+
 def _flip(data: bytes, offset: int) -> bytes:
     return data[:offset] + bytes([data[offset] ^ 0x20]) + data[offset + 1 :]
 

@@ -14,6 +14,11 @@ They exist because a verification spends its time there; each is a candidate ups
   identical are equal without preparing them, others compare by keys remembered per
   encoding, and prepared values are remembered by string. Certificate stores key names by
   their prepared form (`Name.hashable`), also remembered per encoding.
+- pyHanko validates the signer's certificate path (chain, signatures, CRLs) for every PDF
+  it checks. The editions of one transcript are signed by the same certificate and checked
+  in one validation context (one moment, the same trust and revocation data); a context
+  marked with `remember_valid_paths` validates each certificate's path once and gives the
+  same path again. Failures are not remembered; key usage is still checked every time.
 - reportlab writes every number of a PDF (a font's widths, most of them) through its
   document encoding codec; a number's text is ASCII, the same bytes in that encoding, and is
   encoded as such.
@@ -24,10 +29,14 @@ from __future__ import annotations
 import binascii
 import functools
 import re
+import weakref
 from typing import Any, BinaryIO
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic
+from pyhanko.sign.validation import generic_cms
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.path import ValidationPath
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
 
@@ -128,6 +137,40 @@ def string_prep(self: asn1_x509.NameTypeAndValue, string: str) -> str:
     return _prepared(string)
 
 
+_library_find_valid_path = generic_cms.find_valid_path
+_valid_paths: weakref.WeakKeyDictionary[ValidationContext, dict[bytes, ValidationPath]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def remember_valid_paths(context: ValidationContext) -> ValidationContext:
+    """Mark `context` so that each certificate's path is validated in it once (its moment,
+    trust and revocation data do not change); returns the context."""
+    _valid_paths[context] = {}
+    return context
+
+
+async def find_valid_path(
+    certificate: asn1_x509.Certificate,
+    paths: Any,
+    validation_context: ValidationContext,
+    pkix_validation_params: Any = None,
+) -> ValidationPath:
+    """pyHanko's `find_valid_path`; in a context marked by `remember_valid_paths`, a path
+    found valid before for the same certificate is given again."""
+    remembered = _valid_paths.get(validation_context) if pkix_validation_params is None else None
+    if remembered is None:
+        return await _library_find_valid_path(certificate, paths, validation_context, pkix_validation_params)
+    key = certificate.dump()
+    path = remembered.get(key)
+    if path is not None:
+        await paths.cancel()
+        return path
+    path = await _library_find_valid_path(certificate, paths, validation_context, None)
+    remembered[key] = path
+    return path
+
+
 def pdf_format(element: Any, document: Any, toplevel: int = 0) -> bytes:
     """reportlab's `pdfdoc.format`, numbers encoded directly (their text is ASCII)."""
     kind = type(element)
@@ -147,3 +190,4 @@ def install() -> None:
     asn1_x509.Name.__eq__ = name_eq  # type: ignore[method-assign]
     asn1_x509.Name.hashable = property(name_hashable)  # type: ignore[method-assign,assignment]
     asn1_x509.NameTypeAndValue._ldap_string_prep = string_prep  # type: ignore[method-assign]
+    generic_cms.find_valid_path = find_valid_path

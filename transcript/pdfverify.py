@@ -19,6 +19,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from pyhanko_certvalidator import ValidationContext
 
+from .fastpaths import remember_valid_paths
 from .pades import check_pdf_signature, validation_context
 from .pdfa import embedded_transcripts, xmp_value
 from .trust import TrustSettings
@@ -53,9 +54,10 @@ def verify_pdfs(
 
     Made for the editions of one transcript: their signatures come from one signer moments
     apart, so the certificate path validation shares its context (the trust roots and CRLs
-    loaded once, the CRL issuers' paths remembered) instead of starting afresh per file.
+    loaded once, the CRL issuers' paths remembered, and each signer's path validated once)
+    instead of starting afresh per file.
     """
-    shared = validation_context(trust) if len(files) > 1 else None
+    shared = remember_valid_paths(validation_context(trust)) if len(files) > 1 else None
     reports = []
     for data in files:
         report = VerificationReport()
