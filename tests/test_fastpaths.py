@@ -141,3 +141,41 @@ def test_pdf_objects_other_than_numbers_are_reportlabs() -> None:
     document = pdfdoc.PDFDocument()
     for element in ("Zürich", b"raw", pdfdoc.PDFArray([1, 2.5, "x"]), True, None):
         assert fastpaths.pdf_format(element, document) == fastpaths._library_pdf_format(element, document)
+
+
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127)), st.binary()))
+def test_pdf_text_is_encoded_as_reportlab_encodes_it(text: str | bytes) -> None:
+    outcomes = []
+    for encode in (fastpaths._library_pdfdoc_encode, fastpaths.pdfdoc_encode):
+        try:
+            outcomes.append(encode(text))
+        except UnicodeEncodeError as exc:
+            outcomes.append((exc.reason, exc.start, exc.end))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_pdf_text_with_the_accent_bytes_goes_the_codecs_way() -> None:
+    for text in ("BT (a\x18b) Tj ET", "\x1f", "plain\n\r\t(text) \x7f", "Zürich"):
+        try:
+            expected = fastpaths._library_pdfdoc_encode(text)
+        except UnicodeEncodeError:
+            with pytest.raises(UnicodeEncodeError):
+                fastpaths.pdfdoc_encode(text)
+            continue
+        assert fastpaths.pdfdoc_encode(text) == expected
+
+
+@given(st.text())
+def test_pdf_names_are_escaped_as_reportlab_escapes_them(name: str) -> None:
+    assert fastpaths.pdf_name(name) == fastpaths._library_pdf_name(name)
+    assert fastpaths.pdf_name(name, "!", "~") == fastpaths._library_pdf_name(name, "!", "~")
+
+
+def test_pdf_writing_fast_paths_are_installed_for_reportlab() -> None:
+    from reportlab.pdfbase import pdfdoc
+
+    import transcript.render  # noqa: F401  (registering the fonts installs them)
+    from transcript.render.fonts import register_fonts
+
+    register_fonts()
+    assert pdfdoc.pdfdocEnc is fastpaths.pdfdoc_encode and pdfdoc.PDFName is fastpaths.pdf_name

@@ -21,7 +21,9 @@ They exist because a verification spends its time there; each is a candidate ups
   same path again. Failures are not remembered; key usage is still checked every time.
 - reportlab writes every number of a PDF (a font's widths, most of them) through its
   document encoding codec; a number's text is ASCII, the same bytes in that encoding, and is
-  encoded as such.
+  encoded as such. So is any other ASCII text without the eight control characters that
+  PDFDocEncoding gives other meanings (a page's operators, most of all), and the names of
+  dictionary keys, which recur in every object, are escaped once each.
 """
 
 from __future__ import annotations
@@ -179,9 +181,39 @@ def pdf_format(element: Any, document: Any, toplevel: int = 0) -> bytes:
     return _library_pdf_format(element, document, toplevel)
 
 
+_library_pdfdoc_encode = pdfdoc.pdfdocEnc
+_library_pdf_name = pdfdoc.PDFName
+# U+0018-U+001F: PDFDocEncoding puts accents at those bytes; the codec refuses the characters.
+_PDFDOC_NOT_ASCII = re.compile(rb"[\x18-\x1f]")
+
+
+def pdfdoc_encode(text: Any) -> Any:
+    """reportlab's `pdfdocEnc`: ASCII text is the same bytes in PDFDocEncoding, but for
+    U+0018-U+001F; anything else goes through the codec."""
+    if type(text) is str and text.isascii():
+        data = text.encode("ascii")
+        if _PDFDOC_NOT_ASCII.search(data) is None:
+            return data
+    return _library_pdfdoc_encode(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pdf_name(data: str) -> str:
+    return _library_pdf_name(data)
+
+
+def pdf_name(data: str, *args: Any) -> str:
+    """reportlab's `PDFName` (a name escaped for PDF), remembered for names given alone."""
+    if args or type(data) is not str:
+        return _library_pdf_name(data, *args)
+    return _pdf_name(data)
+
+
 def install_pdf_writing() -> None:
-    """Install the fast path of reportlab's PDF writing (idempotent)."""
+    """Install the fast paths of reportlab's PDF writing (idempotent)."""
     pdfdoc.format = pdf_format
+    pdfdoc.pdfdocEnc = pdfdoc_encode
+    pdfdoc.PDFName = pdf_name
 
 
 def install() -> None:
