@@ -117,6 +117,58 @@ def test_signer_is_reused_for_many_documents(registrar, example_paths, pki: Atta
         assert report.ok and report.signed_xml == etree.tostring(etree.fromstring(data), method="c14n")
 
 
+def test_the_signed_document_is_the_input_with_a_signature_added(
+    registrar, pki: AttackPki, document: bytes
+) -> None:
+    """Nothing of the input changes on signing, comments in Thai included (only the
+    signature is added, as the last child of Transcript)."""
+    commented = document.replace(b"<tc:Transcript ", "<!-- ใบแสดงผลการเรียน -->\n<tc:Transcript ".encode(), 1)
+    root = etree.fromstring(commented)
+    root[0].addprevious(etree.Comment(" เลขบัตรประจำตัวประชาชน 13 หลัก "))
+    unsigned = etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+    signed = XmlSigner(registrar).sign(unsigned)
+    assert "<!-- เลขบัตรประจำตัวประชาชน 13 หลัก -->".encode() in signed
+    signed_root = etree.fromstring(signed)
+    signature = signed_root[-1]
+    signed_root.remove(signature)
+    assert etree.tostring(signed_root, encoding="UTF-8") == etree.tostring(root, encoding="UTF-8")
+    assert verify(signed, pki.trust()).verdict is Verdict.TOTAL_PASSED
+
+
+def test_signxml_copies_made_by_deep_copy_are_the_copies_it_makes(
+    example_paths, signed: bytes, sample_bytes: bytes
+) -> None:
+    """A root element is deep-copied, the same canonical form as signxml's copy by text (its
+    text copy also turns Thai in comments into character references; a deep copy keeps
+    them); an inner element, whose ancestors declare namespaces, is copied signxml's way."""
+    from signxml.xades import XAdESVerifier
+
+    from transcript.xmlsig import RootCopying
+
+    class Copying(RootCopying, XAdESVerifier):
+        pass
+
+    ours, library = Copying(), XAdESVerifier()
+    for data in [p.read_bytes() for p in example_paths] + [signed]:
+        root = etree.fromstring(data)
+        inner = root[-1]
+        for element in (root, inner):
+            mine = ours._fromstring(ours._tostring(element))
+            theirs = library._fromstring(library._tostring(element))
+            for comments in (False, True):
+                c14n = {"method": "c14n", "with_comments": comments}
+                assert etree.tostring(mine, **c14n) == etree.tostring(theirs, **c14n)
+        assert ours._fromstring(ours._tostring(root)) is not root
+        assert type(ours._tostring(inner)) is bytes  # not the root: serialised as signxml does
+    sample = etree.fromstring(sample_bytes)  # its comments are in Thai
+    mine = ours._fromstring(ours._tostring(sample))
+    theirs = library._fromstring(library._tostring(sample))
+    c14n = {"method": "c14n", "with_comments": False}
+    assert etree.tostring(mine, **c14n) == etree.tostring(theirs, **c14n)
+    assert etree.tostring(mine, encoding="unicode") == etree.tostring(sample, encoding="unicode")
+    assert "เลขบัตรประจำตัวประชาชน" in etree.tostring(mine, encoding="unicode")
+
+
 # ----------------------------------------------------------- interoperability
 
 

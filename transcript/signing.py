@@ -27,6 +27,7 @@ from .keys import SigningIdentity
 from .rules import validate
 from .tsa import TimeStampClient
 from .xmlio import DS_NS, parse_untrusted
+from .xmlsig import RootCopying
 
 C14N_INCLUSIVE = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 XADES_NS = "http://uri.etsi.org/01903/v1.3.2#"
@@ -41,7 +42,7 @@ class SigningError(TranscriptError):
     """The document could not be signed (the reason is in the message)."""
 
 
-class _TranscriptXAdESSigner(XAdESSigner):
+class _TranscriptXAdESSigner(RootCopying, XAdESSigner):
     """signxml's XAdES signer with the signing time taken from a clock we control."""
 
     def __init__(self, clock: Callable[[], dt.datetime], **kwargs: Any) -> None:

@@ -53,6 +53,7 @@ from .rules import read_and_validate
 from .signing import C14N_INCLUSIVE, XADES_NS
 from .trust import RevocationPolicy, TrustSettings, asn1_certificate, asn1_crl, der
 from .xmlio import DS_NS, MAX_DOCUMENT_BYTES, check_root, parse_untrusted
+from .xmlsig import RootCopying
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 ACCEPTED_C14N = {
@@ -521,6 +522,10 @@ def _signing_time(signature: etree._Element) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+class _Verifier(RootCopying, XAdESVerifier):
+    """signxml's XAdES verifier, copying the document by deep copy (see `xmlsig`)."""
+
+
 def _cryptography(data: bytes, signing_cert: x509.Certificate, add: Any) -> bytes:
     config = XAdESSignatureConfiguration(
         location="./",
@@ -531,7 +536,7 @@ def _cryptography(data: bytes, signing_cert: x509.Certificate, add: Any) -> byte
         verification_time=signing_cert.not_valid_before_utc + dt.timedelta(seconds=1),
     )
     try:
-        results = XAdESVerifier().verify(bytes(data), x509_cert=signing_cert, expect_config=config)
+        results = _Verifier().verify(bytes(data), x509_cert=signing_cert, expect_config=config)
     except InvalidDigest as exc:
         what = "the signed properties" if "reference 0" not in str(exc) else "the transcript's content"
         add(

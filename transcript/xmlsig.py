@@ -1,0 +1,40 @@
+"""signxml's XML processors, copying a document's tree by deep copy instead of by text.
+
+signxml copies trees it works on (the document it signs and the one it digests, the
+document again for every reference it verifies) by serialising and parsing them, so that
+namespaces declared on an element's ancestors cannot leak into the copy. A copy of a
+document's root element has no ancestors to lose: a deep copy is the same tree (the same
+canonical form, comments kept exactly), made in a third of the time and with no parser.
+A transcript signature costs two such copies to make and four to verify, each of the whole
+document. Elements inside a document are still copied signxml's way.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from lxml import etree
+
+
+class _RootElement(bytes):
+    """What `_tostring` gives for a root element: the element itself, for `_fromstring` to
+    copy. signxml only ever passes `_tostring`'s result straight to `_fromstring`."""
+
+    element: etree._Element
+
+
+class RootCopying:
+    """Mix into a signxml processor class (before it): root elements are deep-copied."""
+
+    def _tostring(self, xml_node: Any, **kwargs: Any) -> bytes:
+        if not kwargs and isinstance(xml_node, etree._Element) and xml_node.getparent() is None:
+            token = _RootElement()
+            token.element = xml_node
+            return token
+        return super()._tostring(xml_node, **kwargs)  # type: ignore[misc]
+
+    def _fromstring(self, xml_string: Any, **kwargs: Any) -> Any:
+        if isinstance(xml_string, _RootElement) and not kwargs:
+            return copy.deepcopy(xml_string.element)
+        return super()._fromstring(xml_string, **kwargs)  # type: ignore[misc]
