@@ -36,7 +36,7 @@ def timed(operation: Callable[[], object], repeat: int) -> float:
     operation()
     runs = []
     for _ in range(repeat):
-        layout.qr_path.cache_clear()  # a render pays for its QR code, as a new transcript would
+        layout.qr_operators.cache_clear()  # a render pays for its QR code, as a new transcript would
         start = time.perf_counter()
         operation()
         runs.append(time.perf_counter() - start)

@@ -30,7 +30,7 @@ def timed(operation: Callable[[], bytes], repeat: int) -> tuple[float, int]:
     pdf = operation()
     runs = []
     for _ in range(repeat):
-        layout.qr_path.cache_clear()  # each run pays for its QR code, as a new transcript would
+        layout.qr_operators.cache_clear()  # each run pays for its QR code, as a new transcript would
         start = time.perf_counter()
         operation()
         runs.append(time.perf_counter() - start)

@@ -28,7 +28,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -426,16 +425,14 @@ QR_SIZE = 24 * mm
 
 
 @functools.lru_cache(maxsize=16)
-def qr_path(payload: str) -> PDFPathObject:
-    """The QR code of `payload` as one path of rectangles, QR_SIZE square with a one-module
-    margin. Both editions draw the same path: it is made once (its operators are most of the
-    code's drawing time); drawing a path does not change it."""
+def qr_operators(payload: str) -> tuple[int, str]:
+    """The QR code of `payload` as PDF path operators in module units (one rectangle per dark
+    run, filled), and its size in modules. Whole numbers: short to write and to compress,
+    where rectangles in points took five decimals each. Both editions draw the same code:
+    it is made once."""
     count, runs = qr_runs(payload)
-    box = QR_SIZE / (count + 2)
-    path = PDFPathObject()
-    for row, start, length in runs:
-        path.rect((start + 1) * box, QR_SIZE - (row + 2) * box, length * box, box)
-    return path
+    rectangles = [f"{start + 1} {count - row} {length} 1 re" for row, start, length in runs]
+    return count, "\n".join([*rectangles, "f"])
 
 
 class _Furniture:
@@ -526,9 +523,12 @@ class _Furniture:
         """
         size = QR_SIZE
         if not self._qr_drawn:
+            count, operators = qr_operators(self._qr_payload())
+            module = size / (count + 2)  # a quiet zone of one module around the code
             canvas.beginForm("transcript-qr", lowerx=0, lowery=0, upperx=size, uppery=size)
             canvas.setFillColor(colors.black)
-            canvas.drawPath(qr_path(self._qr_payload()), stroke=0, fill=1)
+            canvas.transform(module, 0, 0, module, 0, 0)
+            canvas.addLiteral(operators)
             canvas.endForm()
             self._qr_drawn = True
         canvas.saveState()
