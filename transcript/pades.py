@@ -32,6 +32,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from . import sync
 from .cades import CadesSigner, SlotError, fill, has_reserved_signature
 from .errors import TranscriptError
 from .keys import PrivateKey, SigningIdentity
@@ -177,7 +178,7 @@ class PdfSigner:
             # Reserving the signature's room up front spares pyHanko a dry-run signature (which it
             # makes otherwise to measure the size): half of the signing time.
             reserved = 8192 if self._stamper is None else 24576  # a time-stamp token adds its chain
-            asyncio.run(pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved, output=out))
+            sync.run(pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved, output=out))
         except TranscriptError:
             raise
         except Exception as exc:
@@ -232,7 +233,7 @@ def check_pdf_signature(
     signature = signatures[-1]
     certs, crls = dss_material(reader)
     context = shared if shared is not None and not (certs or crls) else validation_context(trust, certs, crls)
-    status = asyncio.run(async_validate_pdf_signature(signature, signer_validation_context=context))
+    status = sync.run(async_validate_pdf_signature(signature, signer_validation_context=context))
     modification = status.modification_level
     return PdfSignatureResult(
         intact=status.intact,

@@ -23,7 +23,6 @@ bytes the signature covers, never from the tree that was handed in.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import datetime as dt
@@ -47,6 +46,7 @@ from signxml import DigestAlgorithm, SignatureMethod
 from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, InvalidSignature
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
+from . import sync
 from .errors import InvalidDocument
 from .problems import Problem
 from .rules import read_and_validate
@@ -616,7 +616,7 @@ def _timestamp(signature: etree._Element, trust: TrustSettings, add: Any) -> dt.
         try:
             token = cms.ContentInfo.load(base64.b64decode("".join((stamp.text or "").split())))
             signed_data = token["content"]
-            status = asyncio.run(_validate_token(signed_data, imprint_input, trust))
+            status = sync.run(_validate_token(signed_data, imprint_input, trust))
         except (ValueError, TypeError, KeyError) as exc:
             add(
                 Check(
@@ -716,7 +716,7 @@ def _certificate(
         validation_context=context,
     )
     try:
-        path = asyncio.run(validator.async_validate_path())
+        path = sync.run(validator.async_validate_path())
     except (cv_errors.PathBuildingError, cv_errors.PathValidationError, cv_errors.ValidationError) as exc:
         add(_path_failure(exc, moment.isoformat()))
         return

@@ -1,0 +1,56 @@
+"""Coroutines run from synchronous code: results, errors, leftovers and threads."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from transcript import sync
+
+
+async def _value(x: int) -> int:
+    await asyncio.sleep(0)
+    return x * 2
+
+
+async def _failing() -> None:
+    await asyncio.sleep(0)
+    raise ValueError("no")
+
+
+def test_results_and_errors_come_back_and_the_loop_goes_on() -> None:
+    assert sync.run(_value(2)) == 4
+    with pytest.raises(ValueError, match="no"):
+        sync.run(_failing())
+    assert sync.run(_value(5)) == 10
+
+
+def test_tasks_a_coroutine_leaves_behind_are_cancelled() -> None:
+    started: list[asyncio.Task[None]] = []
+
+    async def leaves_a_task() -> int:
+        started.append(asyncio.get_running_loop().create_task(asyncio.sleep(3600)))
+        return 1
+
+    assert sync.run(leaves_a_task()) == 1
+    assert started[0].cancelled()
+
+
+def test_each_thread_has_its_own_loop() -> None:
+    async def loop_id() -> int:
+        await asyncio.sleep(0.01)
+        return id(asyncio.get_running_loop())
+
+    together = threading.Barrier(4)  # four threads at once, each with a task
+
+    def in_a_thread(_: int) -> int:
+        together.wait(timeout=10)
+        return sync.run(loop_id())
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        loops = list(pool.map(in_a_thread, range(4)))
+    assert len(set(loops)) == 4
+    assert sync.run(loop_id()) == sync.run(loop_id())  # one thread: one loop, kept
