@@ -345,8 +345,9 @@ def _verify(data: bytes, trust: TrustSettings, report: VerificationReport, max_b
     report.signer = Signer.of(signing_cert)
     report.signing_time = _signing_time(signature)
 
-    # 4. digests and signature value, by signxml, with the certificate named above
-    signed_bytes = _cryptography(data, signing_cert, add)
+    # 4. digests and signature value, by signxml, with the certificate named above, on the
+    # tree checked above (one parser for both: no room for them to read the bytes differently)
+    signed_bytes = _cryptography(root, signing_cert, add)
 
     # 5. signed properties
     if report.signing_time is None:
@@ -526,7 +527,7 @@ class _Verifier(RootCopying, XAdESVerifier):
     """signxml's XAdES verifier, copying the document by deep copy (see `xmlsig`)."""
 
 
-def _cryptography(data: bytes, signing_cert: x509.Certificate, add: Any) -> bytes:
+def _cryptography(root: etree._Element, signing_cert: x509.Certificate, add: Any) -> bytes:
     config = XAdESSignatureConfiguration(
         location="./",
         expect_references=True,
@@ -536,7 +537,7 @@ def _cryptography(data: bytes, signing_cert: x509.Certificate, add: Any) -> byte
         verification_time=signing_cert.not_valid_before_utc + dt.timedelta(seconds=1),
     )
     try:
-        results = _Verifier().verify(bytes(data), x509_cert=signing_cert, expect_config=config)
+        results = _Verifier().verify(root, x509_cert=signing_cert, expect_config=config)
     except InvalidDigest as exc:
         what = "the signed properties" if "reference 0" not in str(exc) else "the transcript's content"
         add(
