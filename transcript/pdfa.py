@@ -194,6 +194,7 @@ def package_pdf(
             out,
             object_stream_mode=pikepdf.ObjectStreamMode.disable,
             deterministic_id=True,
+            fix_metadata_version=False,  # the XMP written above carries no pdf:PDFVersion to fix
             compress_streams=False,
             stream_decode_level=pikepdf.StreamDecodeLevel.none,
         )
