@@ -97,6 +97,35 @@ def test_masthead_shows_logo_institution_and_document(with_logo: bool, tmp_path:
         assert expected in head, expected
 
 
+def test_a_logo_is_decoded_once_and_drawn_alike_in_every_document(tmp_path: Path) -> None:
+    """PNG logos are decoded once and shared (documents drawn at once in threads included);
+    a JPEG goes into the PDF as it is, never shared."""
+    import io
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PIL import Image
+
+    from transcript.render import blocks
+
+    model = transcript.load((EXAMPLES / "master-thesis.xml").read_bytes())
+    png = transcript.dump(model)
+    expected = render_pdf(png, "en")
+    blocks._decoded.cache_clear()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda _: render_pdf(png, "en"), range(8))) == [expected] * 8
+    assert blocks._decoded.cache_info().currsize == 1
+    jpeg = io.BytesIO()
+    Image.open(io.BytesIO(model.organization.logo)).convert("RGB").save(jpeg, "JPEG")
+    model.organization.logo = jpeg.getvalue()
+    assert blocks._decoded(model.organization.logo) is None
+    (tmp_path / "j.pdf").write_bytes(render_pdf(transcript.dump(model), "en"))
+    listed = subprocess.run(
+        [require_tool("pdfimages"), "-list", str(tmp_path / "j.pdf")], capture_output=True, text=True
+    )
+    images = [line.split() for line in listed.stdout.splitlines()[2:]]
+    assert [(i[2], i[8]) for i in images] == [("image", "jpeg")]
+
+
 def test_tricky_thai_reads_back(tmp_path: Path) -> None:
     """Tone marks over upper vowels, SARA AM with and without tone, descender-less ญ and ฐ."""
     data = (EXAMPLES / "master-thesis.xml").read_bytes()

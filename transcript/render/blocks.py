@@ -238,6 +238,24 @@ class Picture:
     height: float
 
 
+@functools.lru_cache(maxsize=8)
+def _decoded(data: bytes) -> ImageReader | None:
+    """An image decoded once and shared by every document that shows it (an institution's
+    logo is in every transcript of a run). Decoded here, pixels and transparency, so that
+    documents drawn at once in threads only read it. None for a JPEG, which goes into the
+    PDF as it is (undecoded) through its own file."""
+    reader = ImageReader(io.BytesIO(data))
+    if reader.jpeg_fh() is not None:
+        return None
+    reader.getSize()
+    reader.getRGBData()  # also splits off the alpha channel, a reader of its own
+    alpha = getattr(reader, "_dataA", None)
+    if alpha is not None:
+        alpha.getSize()
+        alpha.getRGBData()
+    return reader
+
+
 class Masthead(Flowable):
     """Columns side by side, each a picture or cells stacked from the top, over a rule.
 
@@ -256,7 +274,7 @@ class Masthead(Flowable):
         heights = []
         for index, column in enumerate(columns):
             if isinstance(column, Picture):
-                reader = ImageReader(io.BytesIO(column.data))
+                reader = _decoded(column.data) or ImageReader(io.BytesIO(column.data))
                 pixels_wide, pixels_high = reader.getSize()
                 factor = min(column.width / pixels_wide, column.height / pixels_high)
                 self._pictures[index] = (reader, pixels_wide * factor, pixels_high * factor)
