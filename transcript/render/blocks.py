@@ -326,6 +326,13 @@ _OPERATORS_LIMIT = 4096
 _operators: OrderedDict[tuple[Any, ...], tuple[str, int]] = OrderedDict()
 
 
+@functools.lru_cache(maxsize=_OPERATORS_LIMIT)
+def _shaped(line: str, font: str, size: float) -> str:
+    """`shapeStr`: the line as HarfBuzz shapes it (a str carrying its glyph positions, which
+    drawing only reads)."""
+    return shapeStr(line, font, size)
+
+
 def _codes(state: Any, text: str) -> tuple[int | None, ...]:
     """The code each character of `text` has in a font's subsets of one document (None: none
     yet). `splitString` maps a no-break space to a space; it stays None here."""
@@ -335,7 +342,7 @@ def _codes(state: Any, text: str) -> tuple[int | None, ...]:
 def _text_out(tx: Any, line: str, style: TextStyle, shaped: bool) -> None:
     """`tx._textOut(line)` (shaped first when `shaped`), from the cache when the same
     operators are due."""
-    text = shapeStr(line, style.font, style.size) if shaped else line
+    text = _shaped(line, style.font, style.size) if shaped else line
     font = pdfmetrics.getFont(style.font)
     doc = tx._canvas._doc
     state = font.state.get(doc)
