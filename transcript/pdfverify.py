@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 import pikepdf
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
 from pyhanko_certvalidator import ValidationContext
 
 from .fastpaths import remember_valid_paths
@@ -133,7 +132,7 @@ def _opened_checks(
         )
         return
     if pdf.signer is not None:
-        report.pdf_signer = Signer.of(x509.load_der_x509_certificate(pdf.signer.dump()))
+        report.pdf_signer = Signer.of_der(pdf.signer.dump())
     if not pdf.intact:
         add(
             Check(
@@ -264,7 +263,7 @@ def _opened_checks(
 
 def _same_institution(pdf_signer: asn1_x509.Certificate, xml_signer: Signer) -> bool:
     """The same certificate, or certificates of the same organisation from the same issuer."""
-    pdf = Signer.of(x509.load_der_x509_certificate(pdf_signer.dump()))
+    pdf = Signer.of_der(pdf_signer.dump())
     if (pdf.subject, pdf.issuer, pdf.serial) == (xml_signer.subject, xml_signer.issuer, xml_signer.serial):
         return True
     return (

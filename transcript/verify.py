@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -139,6 +140,12 @@ class Signer:
             certificate.not_valid_after_utc,
         )
 
+    @classmethod
+    def of_der(cls, data: bytes) -> Signer:
+        """`of` the certificate encoded in `data` (DER); remembered, as the same few signers
+        recur (a run's editions, a batch of one institution's files)."""
+        return _signer_of_der(data)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "common_name": self.common_name,
@@ -168,6 +175,11 @@ class TranscriptSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+@functools.lru_cache(maxsize=64)
+def _signer_of_der(data: bytes) -> Signer:
+    return Signer.of(x509.load_der_x509_certificate(data))
 
 
 @dataclass
