@@ -179,3 +179,38 @@ def test_pdf_writing_fast_paths_are_installed_for_reportlab() -> None:
 
     register_fonts()
     assert pdfdoc.pdfdocEnc is fastpaths.pdfdoc_encode and pdfdoc.PDFName is fastpaths.pdf_name
+
+
+@given(st.binary(max_size=4096))
+def test_pdf_streams_are_compressed_as_reportlab_compresses_them(data: bytes) -> None:
+    import zlib
+
+    from reportlab.lib.rl_accel import asciiBase85Encode
+
+    writer_zlib = fastpaths.PdfZlib()
+    assert writer_zlib.compress(data) == zlib.compress(data)
+    assert writer_zlib.compress(data) == zlib.compress(data)  # again, remembered
+    assert writer_zlib.compress(data, 9) == zlib.compress(data, 9)
+    assert writer_zlib.decompress(zlib.compress(data)) == data
+    assert fastpaths.pdf_a85(data) == asciiBase85Encode(data)
+    assert fastpaths.pdf_a85(data.decode("latin-1")) == asciiBase85Encode(data.decode("latin-1"))
+
+
+def test_a_logo_and_a_qr_code_are_compressed_once_for_both_editions() -> None:
+    """What recurs between documents (the logo and its mask, the QR code of a transcript's
+    two editions) is compressed once; the bytes are what compressing afresh gives."""
+    from reportlab.pdfbase import pdfdoc
+
+    from transcript.render import render_pdf
+
+    from .conftest import EXAMPLES
+
+    data = (EXAMPLES / "master-thesis.xml").read_bytes()
+    render_pdf(data, "th")
+    assert isinstance(pdfdoc.zlib, fastpaths.PdfZlib)
+    before = fastpaths._compressed.cache_info()
+    english = render_pdf(data, "en")
+    assert fastpaths._compressed.cache_info().hits - before.hits >= 3  # logo, its mask, the QR code
+    fastpaths._compressed.cache_clear()
+    fastpaths._a85.cache_clear()
+    assert render_pdf(data, "en") == english

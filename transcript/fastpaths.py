@@ -23,7 +23,10 @@ They exist because a verification spends its time there; each is a candidate ups
   document encoding codec; a number's text is ASCII, the same bytes in that encoding, and is
   encoded as such. So is any other ASCII text without the eight control characters that
   PDFDocEncoding gives other meanings (a page's operators, most of all), and the names of
-  dictionary keys, which recur in every object, are escaped once each.
+  dictionary keys, which recur in every object, are escaped once each. Its compression
+  (zlib, then ASCII85 for pages, forms and images) is remembered by content for the
+  streams that recur from document to document: an institution's logo and its mask, the
+  font subsets of editions with the same characters, a QR code drawn in both editions.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import binascii
 import functools
 import re
 import weakref
+import zlib
 from typing import Any, BinaryIO
 
 from asn1crypto import x509 as asn1_x509
@@ -209,11 +213,46 @@ def pdf_name(data: str, *args: Any) -> str:
     return _pdf_name(data)
 
 
+_library_a85 = pdfdoc.asciiBase85Encode
+_STREAMS_REMEMBERED = 64  # recurring streams are used again at once; the rest pass through
+
+
+@functools.lru_cache(maxsize=_STREAMS_REMEMBERED)
+def _compressed(data: bytes) -> bytes:
+    return zlib.compress(data)
+
+
+@functools.lru_cache(maxsize=_STREAMS_REMEMBERED)
+def _a85(data: bytes | str) -> Any:
+    return _library_a85(data)
+
+
+def pdf_a85(data: Any) -> Any:
+    """reportlab's `asciiBase85Encode`, remembered by content."""
+    return _a85(data) if type(data) in (bytes, str) else _library_a85(data)
+
+
+class PdfZlib:
+    """The zlib module as reportlab's PDF writer sees it: `compress` (at its default level,
+    the writer's only use) remembered by content; everything else is zlib's."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+    @staticmethod
+    def compress(data: Any, /, *args: Any, **kwargs: Any) -> bytes:
+        if args or kwargs or type(data) is not bytes:
+            return zlib.compress(data, *args, **kwargs)
+        return _compressed(data)
+
+
 def install_pdf_writing() -> None:
     """Install the fast paths of reportlab's PDF writing (idempotent)."""
     pdfdoc.format = pdf_format
     pdfdoc.pdfdocEnc = pdfdoc_encode
     pdfdoc.PDFName = pdf_name
+    pdfdoc.zlib = PdfZlib()  # type: ignore[assignment]
+    pdfdoc.asciiBase85Encode = pdf_a85
 
 
 def install() -> None:

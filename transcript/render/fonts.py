@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import threading
-import zlib
 from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from functools import cache, lru_cache
 
 import fontpkg
 import uharfbuzz
-from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
 from reportlab.platypus import paragraph as rl_paragraph
 
@@ -73,46 +72,21 @@ def register_fonts() -> FontSet:
 
 
 # A font is embedded as subsets of the glyphs a document uses: for each subset a font
-# program (cut from the font file) and a ToUnicode map, both compressed. The subset is the
-# document's characters in the order they first appear, and editions with the same
-# characters in the same order (every English edition of a curriculum, as a rule) embed
-# identical subsets: their programs and compressed streams are made once and remembered by
-# their exact content, the least recently used going first.
+# program cut from the font file. The subset is the document's characters in the order they
+# first appear, and editions with the same characters in the same order (every English
+# edition of a curriculum, as a rule) embed identical subsets: each program is cut once,
+# remembered by its exact codes, the least recently used going first. (Their compressed
+# streams are remembered by content too, see `fastpaths`.)
 _SUBSETS_LIMIT = 32
-_EMBEDDED_STREAMS = ("fontFile:", "toUnicodeCMap:")
-
-
-@lru_cache(maxsize=2 * _SUBSETS_LIMIT)
-def _flate(data: bytes) -> bytes:
-    return zlib.compress(data)
-
-
-class _RememberedFlate(pdfdoc.PDFStreamFilterZCompress):
-    """reportlab's FlateDecode filter, its output remembered by its input."""
-
-    def encode(self, text: str | bytes) -> bytes:
-        return _flate(text.encode("utf8") if isinstance(text, str) else text)
-
-
-_REMEMBERED_FLATE = _RememberedFlate()
 
 
 def _remember_embedding(font: TTFont) -> None:
-    """Make `font`'s subset programs and their compressed streams once per subset."""
+    """Make `font`'s subset programs once per subset."""
     face = font.face
     cut = face.makeSubset
     program = lru_cache(maxsize=_SUBSETS_LIMIT)(lambda codes: cut(list(codes)))
     # The codes name glyphs for good: private-use codes given to shaped glyphs never change.
     face.makeSubset = lambda subset: program(tuple(subset))
-    add_objects = font.addObjects
-
-    def add_remembered_objects(doc: pdfdoc.PDFDocument) -> None:
-        add_objects(doc)
-        for name, obj in doc.idToObject.items():
-            if name.startswith(_EMBEDDED_STREAMS) and obj.filters == [pdfdoc.PDFZCompress]:
-                obj.filters = [_REMEMBERED_FLATE]
-
-    font.addObjects = add_remembered_objects
 
 
 def _face_key(font: TTFont) -> str:
