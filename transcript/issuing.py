@@ -330,6 +330,7 @@ def issue_export(
         return report
 
     records: dict[str, StudentRecord] = {}
+    entries: dict[int, _Entry] = {}
     done = 0
 
     last_saved = time.monotonic()
@@ -342,7 +343,7 @@ def issue_export(
             on_student(item, done)
         if done == 1 or time.monotonic() - last_saved > 5:  # a killed run resumes from the last manifest
             report.students = list(records.values())
-            _write_manifest(report, fingerprint)
+            _write_manifest(report, fingerprint, entries)
             last_saved = time.monotonic()
 
     try:
@@ -357,7 +358,7 @@ def issue_export(
     finally:
         report.students = list(records.values())
         report.seconds = time.perf_counter() - started
-        _write_manifest(report, fingerprint)
+        _write_manifest(report, fingerprint, entries)
     return report
 
 
@@ -468,26 +469,48 @@ def _read_manifest(out_dir: Path, fingerprint: str) -> dict[str, Any]:
     return {s["student_id"]: s for s in manifest.get("students", [])}
 
 
-def _write_manifest(report: IssueReport, fingerprint: str) -> None:
-    manifest = {
-        "toolkit": __version__,
-        "settings": fingerprint,
-        "written": dt.datetime.now(BANGKOK).isoformat(timespec="seconds"),
-        "counts": {s: report.count(s) for s in ("issued", "unchanged", "skipped", "failed")},
-        "problems": [p.to_dict() for p in report.problems],
-        "students": [asdict(s) for s in sorted(report.students, key=lambda s: s.student_id)],
-    }
-    write_atomically(report.out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+# A student's manifest entry, made once: the manifest is rewritten every few seconds of a
+# run, and remaking every entry each time grew with the square of the run's length.
+_Entry = tuple["StudentRecord", str, list[str]]
+
+
+def _write_manifest(report: IssueReport, fingerprint: str, entries: dict[int, _Entry] | None = None) -> None:
+    """manifest.json (one line per student) and manifest.csv; `entries` keeps the students'
+    lines made for earlier writes of the same run."""
+    made = {} if entries is None else entries
+    students = [_entry(s, made) for s in sorted(report.students, key=lambda s: s.student_id)]
+    head = json.dumps(
+        {
+            "toolkit": __version__,
+            "settings": fingerprint,
+            "written": dt.datetime.now(BANGKOK).isoformat(timespec="seconds"),
+            "counts": {s: report.count(s) for s in ("issued", "unchanged", "skipped", "failed")},
+            "problems": [p.to_dict() for p in report.problems],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+    lines = ",\n".join(f"    {line}" for _, line, _ in students)
+    listed = f"[\n{lines}\n  ]" if students else "[]"
+    text = f'{head[:-2]},\n  "students": {listed}\n}}\n'  # head ends with "\n}"
+    write_atomically(report.out_dir / MANIFEST, text.encode())
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["student_id", "status", "document_id", "verdict", "files", "sha256", "problems"])
-    for s in sorted(report.students, key=lambda s: s.student_id):
-        problems = "; ".join(_located(p) for p in s.problems)
-        writer.writerow(
-            [s.student_id, s.status, s.document_id or "", s.verdict or "", " ".join(s.files),
-             " ".join(s.files.values()), problems]
-        )  # fmt: skip
+    writer.writerows(row for _, _, row in students)
     write_atomically(report.out_dir / MANIFEST_CSV, out.getvalue().encode("utf-8-sig"))
+
+
+def _entry(student: StudentRecord, made: dict[int, _Entry]) -> _Entry:
+    found = made.get(id(student))
+    if found is None or found[0] is not student:
+        problems = "; ".join(_located(p) for p in student.problems)
+        row = [
+            student.student_id, student.status, student.document_id or "", student.verdict or "",
+            " ".join(student.files), " ".join(student.files.values()), problems,
+        ]  # fmt: skip
+        found = made[id(student)] = (student, json.dumps(asdict(student), ensure_ascii=False), row)
+    return found
 
 
 def _located(problem: dict[str, Any]) -> str:
