@@ -5,7 +5,7 @@ document again for every reference it verifies) by serialising and parsing them,
 namespaces declared on an element's ancestors cannot leak into the copy. A copy of a
 document's root element has no ancestors to lose: a deep copy is the same tree (the same
 canonical form, comments kept exactly), made in a third of the time and with no parser.
-A transcript signature costs two such copies to make and four to verify, each of the whole
+A transcript signature costs two such copies to make and five to verify, each of the whole
 document. Elements inside a document are still copied signxml's way.
 """
 
