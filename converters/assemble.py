@@ -32,7 +32,7 @@ from transcript.xmlio import parse_untrusted, schema_problems
 
 from .csvfile import Header, Row
 from .institution import SEMESTER_ORDER, Institution
-from .profile import Profile
+from .profile import ENROLLMENT_FIELDS, STUDENT_FIELDS, Profile
 from .values import (
     Cell,
     DateReader,
@@ -41,10 +41,40 @@ from .values import (
     academic_year,
     decimal,
     national_id,
+    plain_text,
     required,
+    row_is_plain,
+    shown,
 )
 
 _SAFE_ID = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+# Student numbers have 8 to 13 digits in Thai universities; 64 characters leave room for any
+# scheme and keep every file name made from one (the longest, ".partial-ID.th.pdf.tmp", is 20
+# characters more) far below the 255 bytes file systems allow.
+MAX_STUDENT_ID = 64
+# Names Windows reserves for devices, whatever the extension ("CON.xml" cannot be created).
+_DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(10)]
+)
+
+
+def file_name_problem(student_id: str) -> str | None:
+    """Why a student number cannot name the student's files (ID.xml, ID.th.pdf), or None.
+
+    The schema allows any token as an identifier, but every file of a student is named after
+    the number, so only numbers that are safe as a file name everywhere are taken.
+    """
+    if len(student_id) > MAX_STUDENT_ID:
+        return f"is too long: it names the student's files, and may have {MAX_STUDENT_ID} characters at most"
+    if not set(student_id) <= _SAFE_ID:
+        return "has characters that cannot name a file (letters, digits, '-', '_' and '.' only)"
+    if not student_id[0].isalnum():
+        # '.' hides the file or names a folder ('..'); '-' makes it read as an option on a
+        # command line; and '=', '+', '-' or '@' first make a spreadsheet run it as a formula.
+        return "does not start with a letter or digit, as a file name must"
+    if student_id.split(".", 1)[0].upper() in _DEVICE_NAMES:
+        return "is a name Windows reserves for a device and cannot name a file there"
+    return None
 
 
 @dataclass(frozen=True)
@@ -87,6 +117,14 @@ class _Reader:
     def text(self, name: str) -> str:
         return self.header.value(self.row, name)
 
+    def unusable(self, names: Sequence[str], problems: Problems) -> bool:
+        """True, after a located problem for each, when a field among `names` holds a value no
+        transcript may carry (a control character, a line break, an over-long field)."""
+        if row_is_plain(self.row.fields):
+            return False
+        present = [name for name in names if self.header.index.get(name) is not None]
+        return not all([plain_text(self.cell(name), problems) for name in present])
+
     def pair(self, stem: str) -> list[Text]:
         """Thai and English values of a bilingual field (``stem_th``, ``stem_en``)."""
         return [
@@ -110,14 +148,15 @@ def build_transcript(rows: StudentRows, settings: Settings) -> tuple[Transcript 
     era = EraTracker()
     s = _Reader(rows.student_header, rows.student, profile)
 
+    if s.unusable(STUDENT_FIELDS, problems):
+        # Nothing is read from such a row (every other check of it would only repeat the
+        # problem); its course rows are still checked, so that one run lists every problem.
+        _courses(rows, settings, era, problems)
+        return None, problems.items
     student_id = required(s.cell("student_id"), problems)
-    if student_id and not (set(student_id) <= _SAFE_ID and not student_id.startswith(".")):
-        problems.error(
-            s.cell("student_id"),
-            "CSV024",
-            f"student number {student_id!r} has characters that cannot name a file "
-            "(letters, digits, '-', '_' and '.' only)",
-        )
+    reason = file_name_problem(student_id) if student_id else None
+    if reason:
+        problems.error(s.cell("student_id"), "CSV024", f"student number {shown(student_id or '')} {reason}")
     for name in (
         ("given_name_th", "family_name_th")
         if institution.language == "TH"
@@ -139,7 +178,7 @@ def build_transcript(rows: StudentRows, settings: Settings) -> tuple[Transcript 
         problems.warning(
             s.cell("national_id"),
             "CSV025",
-            f"student {student_id} has neither a national ID nor a passport number",
+            f"student {shown(student_id or '')} has neither a national ID nor a passport number",
         )
 
     gender = None
@@ -298,6 +337,8 @@ def _courses(rows: StudentRows, settings: Settings, era: EraTracker, problems: P
     seen: dict[tuple[int, str, str], int] = {}
     for position, row in enumerate(rows.enrollments):
         e = _Reader(rows.enrollment_header, row, profile)
+        if e.unusable(ENROLLMENT_FIELDS, problems):
+            continue
         before = len(problems.items)
         code = required(e.cell("course_code"), problems)
         title_th = required(e.cell("title_th"), problems)

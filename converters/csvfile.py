@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -179,19 +180,48 @@ class CsvFile:
         self.delimiter = delimiter
 
     def records(self) -> Iterator[Row]:
-        """Every record after the header, with the line it starts on. Blank lines are skipped."""
+        """Every record, with the line it starts on. Blank lines are skipped.
+
+        A record with a field longer than the csv module allows is still given (its fields
+        read here), for the converter to refuse that one student (CSV027), when the record
+        ends on the line where the module gave up: the module then goes on with the next
+        line. Anything else it cannot read is a `CsvError` (CSV003) for the whole file.
+        """
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
             start = 1
-            try:
-                for fields in reader:
-                    if fields and any(f.strip() for f in fields):
-                        yield Row(start, tuple(fields))
-                    start = reader.line_num + 1
-            except csv.Error as exc:
-                raise CsvError(
-                    error(self.display, reader.line_num, None, "CSV003", f"broken CSV: {exc}")
-                ) from None
+            while True:
+                try:
+                    fields = next(reader, None)
+                except csv.Error as exc:
+                    fields = self._refused(start, reader.line_num, str(exc))
+                if fields is None:
+                    return
+                if fields and any(f.strip() for f in fields):
+                    yield Row(start, tuple(fields))
+                start = reader.line_num + 1
+
+    def _refused(self, start: int, end: int, reason: str) -> list[str]:
+        """The fields of lines `start` to `end`, a record the csv module refused for `reason`,
+        when that is a field over its size limit and the lines are one whole record; else
+        `CsvError`."""
+        over_limit = reason.startswith("field larger than field limit")
+        if over_limit:
+            with self.path.open("r", encoding=self.encoding, newline="") as handle:
+                fields = split_record("".join(itertools.islice(handle, start - 1, end)), self.delimiter)
+            if fields is not None:
+                return fields
+        if over_limit or reason == "unexpected end of data":
+            # The usual cause: a quote that is never closed swallows the rest of the file.
+            why = (
+                f"or a field longer than the {csv.field_size_limit():,} characters a CSV field "
+                f"may have (read as far as line {end})"
+                if over_limit
+                else "(the file ends inside it)"
+            )
+            message = f"broken CSV: the record on line {start} has a quote that is never closed {why}"
+            raise CsvError(error(self.display, start, None, "CSV003", message))
+        raise CsvError(error(self.display, end, None, "CSV003", f"broken CSV: {reason}"))
 
     def header(self) -> tuple[str, ...]:
         for row in self.records():
@@ -202,6 +232,43 @@ class CsvFile:
         rows = self.records()
         next(rows, None)
         yield from rows
+
+
+def split_record(text: str, delimiter: str) -> list[str] | None:
+    """The fields of one CSV record's text, read as the csv module reads it (strict, quotes
+    doubled inside quoted fields, a quote literal inside an unquoted field), without the
+    module's limit on a field's size; None when the text is not one whole record (a quote left
+    open, text after a closing quote or after the line end)."""
+    fields: list[str] = []
+    field: list[str] = []
+    state = "start"  # of a field; or "plain", "quoted", "closed" (a quote in a quoted field)
+    for position, char in enumerate(text):
+        if state == "quoted":
+            if char == '"':
+                state = "closed"
+            else:
+                field.append(char)
+        elif state == "closed" and char == '"':
+            field.append(char)  # a doubled quote
+            state = "quoted"
+        elif char in "\r\n":
+            if text[position:] not in ("\r\n", "\n", "\r"):
+                return None
+            break
+        elif char == delimiter:
+            fields.append("".join(field))
+            field, state = [], "start"
+        elif state == "closed":
+            return None
+        elif char == '"' and state == "start":
+            state = "quoted"
+        else:
+            field.append(char)
+            state = "plain"
+    if state == "quoted":
+        return None
+    fields.append("".join(field))
+    return fields
 
 
 def open_csv(path: Path, display: str, declared_encoding: str, delimiter: str) -> CsvFile:

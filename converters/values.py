@@ -6,6 +6,7 @@ functions return the value, or None after recording a problem that names the cel
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -44,6 +45,65 @@ class Problems:
     @property
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.items)
+
+
+# What no field may hold. Every field of a transcript is one line of text: a line break or a
+# tab (C0 controls), DEL or a C1 control would be signed into the document and split the
+# one-line outputs (problem reports, the manifest); NUL and most other C0 controls, and
+# U+FFFE/U+FFFF, cannot be written in XML at all. U+2028/U+2029 are line breaks too.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_CONTROL_NAMES = {
+    "\x00": "NUL",
+    "\t": "tab",
+    "\n": "line feed",
+    "\r": "carriage return",
+    "\x1b": "escape",
+    "\x7f": "DEL",
+    "\x85": "next line",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+}
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """`text` quoted for a message: control characters escaped (a message is one line, and an
+    escape sequence must not reach a terminal), a long value cut short."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
+def row_is_plain(fields: Sequence[str]) -> bool:
+    """True when no field of a raw row can fail `plain_text`: one look at the whole row, so
+    that the usual row costs no more than that."""
+    return not _CONTROL.search("".join(fields)) and max(map(len, fields), default=0) <= csv.field_size_limit()
+
+
+def plain_text(cell: Cell, problems: Problems) -> bool:
+    """False, after a located problem, for a value no transcript may carry: one longer than a
+    CSV field may be (CSV027) or one with a control character or line break (CSV026)."""
+    limit = csv.field_size_limit()
+    if len(cell.text) > limit:
+        problems.error(
+            cell,
+            "CSV027",
+            f"{cell.name} is {len(cell.text):,} characters long, more than the {limit:,} a CSV "
+            "field may have",
+        )
+        return False
+    found = _CONTROL.search(cell.text)
+    if found is None:
+        return True
+    char = found.group()
+    name = _CONTROL_NAMES.get(char)
+    problems.error(
+        cell,
+        "CSV026",
+        f"{cell.name} {shown(cell.text)} holds U+{ord(char):04X}{f' ({name})' if name else ''} at "
+        f"character {found.start() + 1}: a value must be one line of text, without control "
+        "characters",
+    )
+    return False
 
 
 def ascii_digits(text: str) -> str:
