@@ -8,6 +8,7 @@ SQLite file) rather than in memory.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import tempfile
@@ -27,6 +28,7 @@ from .profile import (
     STUDENT_REQUIRED,
     Profile,
 )
+from .values import shown
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ class ExportReader:
 
     Problems that belong to no convertible student (course rows of an unknown student) are
     collected in `problems`. Opening raises `CsvError` for a file that cannot be read at all:
-    missing, in an unrecognisable encoding, or without a required column.
+    missing, in an unrecognisable encoding, or without a required column. Every file is read
+    through before the first student is given, so broken CSV (CSV003) is raised by the first
+    step of the iteration, before a run has done anything with any student.
     """
 
     def __init__(self, export_dir: Path, profile: Profile) -> None:
@@ -104,45 +108,53 @@ class ExportReader:
     def _split_with(self, students: _StudentTable) -> Iterator[StudentRows | Rejected]:
         header = self.student_header
         duplicates: dict[str, list[int]] = {}
+        rejected: list[Rejected] = []  # given once every file has been read through
         for row in self.students_csv.data_rows():
             student_id = header.value(row, "student_id")
             if not student_id:
-                yield Rejected(
-                    "",
-                    row.line,
-                    (
-                        _problem(
-                            header.display,
-                            row.line,
-                            header.column("student_id"),
-                            "CSV011",
-                            "the student number is empty; this row cannot be converted",
+                rejected.append(
+                    Rejected(
+                        "",
+                        row.line,
+                        (
+                            _problem(
+                                header.display,
+                                row.line,
+                                header.column("student_id"),
+                                "CSV011",
+                                "the student number is empty; this row cannot be converted",
+                            ),
                         ),
-                    ),
+                    )
                 )
                 continue
             first_line = students.add(student_id, row)
             if first_line is not None:
                 duplicates.setdefault(student_id, [first_line]).append(row.line)
         for student_id, lines in duplicates.items():
-            yield Rejected(
-                student_id,
-                lines[0],
-                (
-                    _problem(
-                        header.display,
-                        lines[1],
-                        header.column("student_id"),
-                        "CSV010",
-                        f"student {student_id} has {len(lines)} rows (lines "
-                        f"{', '.join(map(str, lines))}); which one is right cannot be told, so "
-                        "none is converted",
+            rejected.append(
+                Rejected(
+                    student_id,
+                    lines[0],
+                    (
+                        _problem(
+                            header.display,
+                            lines[1],
+                            header.column("student_id"),
+                            "CSV010",
+                            f"student {shown(student_id)} has {len(lines)} rows (lines "
+                            f"{', '.join(map(str, lines))}); which one is right cannot be told, so "
+                            "none is converted",
+                        ),
                     ),
-                ),
+                )
             )
 
         eh = self.enrollment_header
-        for student_id, rows in _groups(self.enrollments_csv, eh):
+        groups = _groups(self.enrollments_csv, eh)
+        first = next(groups, None)  # reads enrollments.csv through
+        yield from rejected
+        for student_id, rows in itertools.chain([first] if first else [], groups):
             if student_id in duplicates:
                 continue
             row = students.take(student_id)
@@ -154,7 +166,7 @@ class ExportReader:
                         rows[0].line,
                         eh.column("student_id"),
                         "CSV018",
-                        f"{len(rows)} course row(s) for student {student_id!r} (lines {lines}), "
+                        f"{len(rows)} course row(s) for student {shown(student_id)} (lines {lines}), "
                         f"who is not in {header.display}",
                     )
                 )
@@ -181,9 +193,9 @@ class ExportReader:
                                 row.line,
                                 header.column(name),
                                 "CSV021",
-                                f"student {student_id}: {self.profile.column(name)} is "
-                                f"{header.value(row, name)!r} here but "
-                                f"{header.value(first, name)!r} on line {first.line}; "
+                                f"student {shown(student_id)}: {self.profile.column(name)} is "
+                                f"{shown(header.value(row, name))} here but "
+                                f"{shown(header.value(first, name))} on line {first.line}; "
                                 "a student's columns must be the same on every row",
                             )
                         )
@@ -192,6 +204,23 @@ class ExportReader:
                 yield Rejected(student_id, first.line, tuple(mismatches))
             else:
                 yield StudentRows(first, header, rows, header)
+
+
+class Students:
+    """An export's students, every file already read through: making one raises `CsvError`
+    (CSV003) for a file that cannot be read, before a run converts, writes or records
+    anything. Iterate it once."""
+
+    def __init__(self, reader: ExportReader) -> None:
+        self.reader = reader
+        self._items = iter(reader)
+        self._first = next(self._items, None)
+
+    def __iter__(self) -> Iterator[StudentRows | Rejected]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            yield first
+        yield from self._items
 
 
 class _StudentTable:

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from transcript.problems import Problem
 
 from .assemble import Settings, StudentRows, build_checked, build_transcript, student_id_of
 from .csvfile import CsvError
-from .export import ExportReader, Rejected
+from .export import ExportReader, Rejected, Students
 from .institution import InstitutionError, load_institution
 from .profile import Profile, load_profile
 
@@ -67,6 +67,9 @@ class ConversionReport:
     problems: list[Problem] = field(default_factory=list)
     strict_stopped: bool = False
     seconds: float = 0.0
+    #: False when a CSV file of the export cannot be read at all (CSV000 to CSV003, in
+    #: `problems`): nothing was converted, nothing written; the run could not start.
+    readable: bool = True
 
     @property
     def written(self) -> int:
@@ -90,6 +93,7 @@ class ConversionReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "readable": self.readable,
             "out_dir": str(self.out_dir),
             "written": self.written,
             "skipped": self.skipped,
@@ -179,9 +183,10 @@ def convert_export(
         issued = issued.replace(tzinfo=BANGKOK)
     report = ConversionReport(out_dir)
     try:
-        reader = ExportReader(export_dir, loaded)
+        students = Students(ExportReader(export_dir, loaded))
     except CsvError as exc:
         report.problems.append(exc.problem)
+        report.readable = False
         report.seconds = time.perf_counter() - started
         return report
 
@@ -196,11 +201,11 @@ def convert_export(
 
     try:
         try:
-            for outcome in _run(reader, job, jobs):
+            for outcome in _run(students, job, jobs):
                 record(outcome)
-        except CsvError as exc:  # a file broke in the middle (e.g. a malformed quote)
+        except CsvError as exc:  # a file changed while it was read
             report.problems.append(exc.problem)
-        report.problems.extend(reader.problems)
+        report.problems.extend(students.reader.problems)
         report.students.sort(key=lambda s: (s.line, s.student_id))
         if strict:
             if report.all_problems or report.skipped:
@@ -223,8 +228,8 @@ def _prepare_output(out_dir: Path) -> None:
         raise ConversionError(f"{out_dir}: cannot write there ({exc.strerror or exc})") from None
 
 
-def _run(reader: ExportReader, job: _Job, jobs: int | None) -> Iterator[StudentOutcome]:
-    entries = (_rejected(item) if isinstance(item, Rejected) else item for item in reader)
+def _run(students: Iterable[StudentRows | Rejected], job: _Job, jobs: int | None) -> Iterator[StudentOutcome]:
+    entries = (_rejected(item) if isinstance(item, Rejected) else item for item in students)
     # a window of 8 tasks per worker: the export is streamed, never queued whole
     yield from run_streamed(
         entries,

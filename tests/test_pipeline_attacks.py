@@ -207,6 +207,25 @@ def test_an_over_long_course_field_skips_only_that_student(tmp_path: Path) -> No
     assert not (tmp_path / "out" / f"{SECOND}.xml").exists()
 
 
+def unterminated(export: Path) -> None:
+    path = export / "students.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",Pimchanok,", ',"Pimchanok,', 1), encoding="utf-8")
+
+
+def test_an_unterminated_quote_stops_convert_before_anything_is_written(tmp_path: Path) -> None:
+    export = export_of(tmp_path / "export")
+    unterminated(export)
+    report = convert(export, tmp_path / "out")
+    (problem,) = report.problems
+    assert (problem.code, problem.file, problem.line) == ("CSV003", "students.csv", 3)
+    assert "never closed" in problem.message
+    assert report.written == 0 and not (tmp_path / "out").exists()
+    result = run("convert", export, "--out", tmp_path / "cli")
+    assert result.returncode == 2
+    assert result.stdout.startswith("students.csv:3: CSV003 error: ")
+
+
 def test_a_huge_field_inside_a_quote_that_spans_lines_stops_convert(tmp_path: Path) -> None:
     export = export_of(tmp_path / "export")
     path = export / "students.csv"
@@ -218,6 +237,16 @@ def test_a_huge_field_inside_a_quote_that_spans_lines_stops_convert(tmp_path: Pa
     assert report.written == 0
 
 
+def test_issue_reports_an_unterminated_quote_in_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    export, out = export_of(tmp_path / "export", 2), tmp_path / "out"
+    unterminated(export)
+    result = run("issue", export, "--out", out, "--jobs", "1", "--lang", "th")
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("transcript: students.csv:3: CSV003 error: ") and "never closed" in line
+    assert not [p for p in out.iterdir() if p.is_file()]  # no student's file, no manifest
+
+
 def test_issue_reports_a_field_over_the_csv_limit_and_goes_on(tmp_path: Path) -> None:
     export, out = export_of(tmp_path / "export", 2), tmp_path / "out"
     set_value(export, "given_name_en", "x" * BIG)
@@ -226,6 +255,16 @@ def test_issue_reports_a_field_over_the_csv_limit_and_goes_on(tmp_path: Path) ->
     assert "students.csv:3:9: CSV027 error" in result.stdout
     counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
     assert counts == {"issued": 1, "unchanged": 0, "skipped": 1, "failed": 0}
+
+
+def test_issue_keeps_the_previous_manifest_when_the_export_cannot_be_read(tmp_path: Path) -> None:
+    export, out = export_of(tmp_path / "export", 1), tmp_path / "out"
+    assert run("issue", export, "--out", out, "--jobs", "1", "--lang", "th").returncode == 0
+    before = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["students"]
+    path = export / "students.csv"
+    path.write_text(path.read_text(encoding="utf-8") + '"unterminated,\r\n', encoding="utf-8")
+    assert run("issue", export, "--out", out, "--jobs", "1", "--lang", "th").returncode == 2
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["students"] == before
 
 
 SAMPLES = [

@@ -277,7 +277,7 @@ def issue_export(
 ) -> IssueReport:
     """Issue every student of an export. Raises `IssueError` when the run cannot start."""
     from converters.csvfile import CsvError
-    from converters.export import ExportReader
+    from converters.export import ExportReader, Students
     from converters.institution import load_institution
     from converters.profile import load_profile
 
@@ -322,12 +322,11 @@ def issue_export(
     fingerprint = settings.fingerprint(identity.certificate.fingerprint(_sha256()).hex())
     previous = _read_manifest(out_dir, fingerprint)
     try:
-        reader = ExportReader(export_dir, loaded_profile)
+        students = Students(ExportReader(export_dir, loaded_profile))
     except CsvError as exc:
-        report.problems.append(exc.problem)
-        report.seconds = time.perf_counter() - started
-        _write_manifest(report, fingerprint)
-        return report
+        # A CSV file that cannot be read at all: the run cannot start. Nothing is issued or
+        # written, and the manifest of an earlier run stays as it was.
+        raise IssueError(exc.problem.format()) from None
 
     records: dict[str, StudentRecord] = {}
     entries: dict[int, _Entry] = {}
@@ -347,9 +346,11 @@ def issue_export(
             last_saved = time.monotonic()
 
     try:
-        for item in _run(reader, settings, previous, jobs):
+        for item in _run(students, settings, previous, jobs):
             record(item)
-        report.problems.extend(reader.problems)
+        report.problems.extend(students.reader.problems)
+    except CsvError as exc:  # a file changed while it was read: what was issued is recorded
+        raise IssueError(f"{exc.problem.format()}; the run stopped") from None
     except OSError as exc:
         words = "the disk is full" if getattr(exc, "errno", None) == 28 else (exc.strerror or str(exc))
         raise IssueError(
@@ -415,13 +416,13 @@ def _unchanged(
 
 
 def _run(
-    reader: Any, settings: IssueSettings, previous: dict[str, Any], jobs: int | None
+    students: Any, settings: IssueSettings, previous: dict[str, Any], jobs: int | None
 ) -> Iterator[StudentRecord]:
     from converters.assemble import StudentRows, student_id_of
     from converters.export import Rejected
 
     def items() -> Iterator[tuple[Any, str] | StudentRecord]:
-        for item in reader:
+        for item in students:
             if isinstance(item, Rejected):
                 yield StudentRecord(item.student_id, "skipped", problems=[p.to_dict() for p in item.problems])
                 continue

@@ -141,7 +141,8 @@ def convert_command(
     error gets no file; every other student is converted.
 
     Exit code 0 when every student was written, 1 when any was skipped (or --strict stopped
-    the run), 2 when the export, profile or output folder cannot be used.
+    the run), 2 when the export (a CSV file that cannot be read), profile or output folder
+    cannot be used.
     """
     from converters import ConversionError, convert_export
 
@@ -157,10 +158,14 @@ def convert_command(
         total = len(report.students)
         errors = sum(p.is_error for p in report.all_problems)
         warnings = len(report.all_problems) - errors
-        if report.strict_stopped:
+        if not report.readable:
+            verdict = "nothing converted: the export cannot be read"
+        elif report.strict_stopped:
             verdict = f"{total} students: nothing written (--strict: there were problems)"
         else:
             verdict = f"{total} students: {report.written} written to {out}, {report.skipped} skipped"
         typer.echo(f"{verdict}; {errors} errors, {warnings} warnings; {report.seconds:.1f} s", err=True)
+    if not report.readable:  # the run could not start, as for an unusable profile
+        raise typer.Exit(EXIT_USAGE)
     if not report.ok:
         raise typer.Exit(EXIT_PROBLEMS)

@@ -75,7 +75,8 @@ def issue_command(
     run issues only students whose data or settings changed; an interrupted run resumes.
 
     Exit code 0 when every student was issued (or unchanged), 1 when any was skipped or failed,
-    2 when the run cannot start or must stop (key, password, time-stamp authority, disk).
+    2 when the run cannot start or must stop (key, password, time-stamp authority, disk, an
+    export file that cannot be read).
     """
     from ..issuing import IssueError, issue_export
     from ..keys import password_from
