@@ -100,6 +100,53 @@ def test_a_student_number_a_spreadsheet_would_run_is_refused(tmp_path: Path, num
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["631010001.xml", "631010003.xml"]
 
 
+def test_manifest_csv_neutralises_every_cell_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    from transcript.issuing import IssueReport, StudentRecord, _write_manifest
+
+    report = IssueReport(tmp_path)
+    report.students = [
+        StudentRecord(
+            "=1+1", "skipped", "", "+cmd", "-x", {"@a.xml": "\tb"},
+            [{"code": "X", "message": "m", "file": "\rfile", "line": 1}],
+        ),
+        StudentRecord("ok", "issued", "", "99001-ok", "TOTAL-PASSED", {"ok.xml": "ab"}),
+        StudentRecord("6\x1b[2J\n7", "skipped"),  # a terminal's escape sequence, a line break
+    ]  # fmt: skip
+    _write_manifest(report, "fingerprint")
+    data = (tmp_path / "manifest.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data, newline="")))
+    assert rows[0][0] == "student_id"
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
+    by_number = {row[0]: row for row in rows[1:]}
+    assert by_number["'=1+1"][1:6] == ["skipped", "'+cmd", "'-x", "'@a.xml", "'\\tb"]
+    assert by_number["'=1+1"][6].startswith("'\\rfile:1: X m")
+    assert by_number["ok"][:4] == ["ok", "issued", "99001-ok", "TOTAL-PASSED"]
+    assert by_number["6\\x1b[2J\\n7"][1] == "skipped"
+    assert len(data.split("\r\n")) == 5  # one line per student, and none split
+    # Every cell is quoted: a separator inside a value cannot start a new cell (OWASP).
+    assert all(line.startswith('"') for line in data.split("\r\n") if line)
+    # manifest.json keeps the raw values
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert {s["student_id"] for s in manifest["students"]} == {"=1+1", "ok", "6\x1b[2J\n7"}
+
+
+def test_issue_manifest_has_no_formula_and_the_run_goes_on(tmp_path: Path) -> None:
+    export, out = export_of(tmp_path / "export", 2), tmp_path / "out"
+    renumber(export, FORMULA)
+    result = run("issue", export, "--out", out, "--jobs", "1", "--lang", "th")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "students.csv:3:1: CSV024 error" in result.stdout
+    rows = list(csv.reader(io.StringIO((out / "manifest.csv").read_bytes().decode("utf-8-sig"), newline="")))
+    assert not [cell for row in rows for cell in row if cell.startswith(FORMULA_START)]
+    assert ["'" + FORMULA, "skipped"] in [row[:2] for row in rows]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {s["student_id"]: s["status"] for s in manifest["students"]} == {
+        FORMULA: "skipped",
+        "631010001": "issued",
+    }
+
+
 # ---------------------------------------------------------- 2. control characters
 
 CONTROLS = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\t", "\n", "\r", "\u2028"]

@@ -18,6 +18,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -496,10 +497,27 @@ def _write_manifest(report: IssueReport, fingerprint: str, entries: dict[int, _E
     text = f'{head[:-2]},\n  "students": {listed}\n}}\n'  # head ends with "\n}"
     write_atomically(report.out_dir / MANIFEST, text.encode())
     out = io.StringIO()
-    writer = csv.writer(out)
+    # Every cell quoted, so that a separator in a value (',' or, in some locales, ';') cannot
+    # start a new cell, as OWASP's CSV-injection rule asks; see `_as_text` for the rest.
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(["student_id", "status", "document_id", "verdict", "files", "sha256", "problems"])
     writer.writerows(row for _, _, row in students)
     write_atomically(report.out_dir / MANIFEST_CSV, out.getvalue().encode("utf-8-sig"))
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection);
+# ASVS adds NUL.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _as_text(cell: str) -> str:
+    """A manifest.csv cell a spreadsheet shows as text, on one line: one that starts like a
+    formula gets a leading single quote, and control characters (in the number of a student
+    skipped for them) are written escaped, as \\x1b, so that none reaches a terminal or breaks
+    the file's one line per student. manifest.json keeps the value as it is."""
+    text = _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode(), cell)
+    return f"'{text}" if cell.startswith(_FORMULA_START) else text
 
 
 def _entry(student: StudentRecord, made: dict[int, _Entry]) -> _Entry:
@@ -507,8 +525,10 @@ def _entry(student: StudentRecord, made: dict[int, _Entry]) -> _Entry:
     if found is None or found[0] is not student:
         problems = "; ".join(_located(p) for p in student.problems)
         row = [
-            student.student_id, student.status, student.document_id or "", student.verdict or "",
-            " ".join(student.files), " ".join(student.files.values()), problems,
+            _as_text(cell) for cell in (
+                student.student_id, student.status, student.document_id or "", student.verdict or "",
+                " ".join(student.files), " ".join(student.files.values()), problems,
+            )
         ]  # fmt: skip
         found = made[id(student)] = (student, json.dumps(asdict(student), ensure_ascii=False), row)
     return found
