@@ -85,7 +85,11 @@ def synthetic(courses: int) -> bytes:
             ],
         ),
         organization=Organization(
-            organization_id="99001", organization_name=[Text(value="มหาวิทยาลัย", language_id="th")]
+            organization_id="99001",
+            organization_name=[
+                Text(value="มหาวิทยาลัยสยามตัวอย่าง", language_id="th"),
+                Text(value="Siam Example University", language_id="en"),
+            ],
         ),
         course=rows,
         academic_summary=transcript.compute_summary(rows, transcript.THAI_8_LEVEL),

@@ -48,7 +48,7 @@ from .signing import SigningError, XmlSigner
 from .summary import compute_summary, grade_course
 from .trust import RevocationPolicy, TrustError, TrustSettings
 from .tsa import TimeStampClient, TimeStampError
-from .verify import Check, Status, Verdict, VerificationReport, verify
+from .verify import Check, SignerList, Status, SubIndication, Verdict, VerificationReport, verify
 from .xmlio import MAX_DOCUMENT_BYTES, TC_NS, TRANSCRIPT_OID, dump, load
 
 __version__ = "0.1.0"
@@ -79,11 +79,13 @@ __all__ = [
     "Rounding",
     "SemesterSummary",
     "Severity",
+    "SignerList",
     "SigningError",
     "SigningIdentity",
     "SigningKeyError",
     "Status",
     "Student",
+    "SubIndication",
     "Text",
     "TimeStampClient",
     "TimeStampError",

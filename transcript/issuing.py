@@ -32,7 +32,6 @@ from .keys import SigningIdentity, load_identity, password_from
 from .pades import PdfSigner
 from .parallel import run_streamed
 from .pdfa import package_pdf
-from .pdfverify import verify_pdfs
 from .pki import DemoPki, create_demo_pki
 from .problems import Problem
 from .render import RenderError, render_verified
@@ -40,6 +39,7 @@ from .signing import XmlSigner
 from .trust import RevocationPolicy, TrustSettings
 from .tsa import TimeStampClient, TimeStampError
 from .verify import VerificationReport, verify
+from .verify.pdf import verify_pdfs
 
 MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"

@@ -1,17 +1,16 @@
-"""PAdES signatures on the transcript PDF, with pyHanko: signing and the PDF checks of a verify.
+"""PAdES signatures on the transcript PDF, with pyHanko.
 
 Levels: B-B (default), B-T (a signature time-stamp), B-LT (certificates and revocation data
 in the document security store) and B-LTA (plus a document time-stamp). The key is the same
 `SigningIdentity` the XML signer uses: one key, one load, both signatures. The PDF signature
 is applied last and covers the whole file. A B-B signature into a package saved with a
 reserved signature is written in place (`transcript.cades`); everything else goes through
-pyHanko's incremental update, and every check through pyHanko's validator.
+pyHanko's incremental update. Checking lives in `transcript.verify.pdf`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -23,12 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from lxml import etree
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps.api import TimeStamper
-from pyhanko.sign.validation import async_validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
@@ -37,7 +32,7 @@ from .cades import CadesSigner, SlotError, fill, has_reserved_signature
 from .errors import TranscriptError
 from .keys import PrivateKey, SigningIdentity
 from .pdfa import ED_NS
-from .trust import RevocationPolicy, TrustSettings, asn1_certificate, asn1_crl, der
+from .trust import TrustSettings, der, validation_context
 from .tsa import TimeStampClient
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
@@ -98,25 +93,6 @@ class _LoadedKeySigner(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)
 
 
-def validation_context(
-    trust: TrustSettings,
-    extra: list | None = None,
-    crls: list[bytes] | None = None,
-    moment: dt.datetime | None = None,
-    soft: bool = False,
-) -> ValidationContext:
-    require = trust.revocation is RevocationPolicy.REQUIRE and not soft
-    return ValidationContext(
-        trust_roots=[asn1_certificate(d) for d in der(trust.roots)],
-        other_certs=extra or [],
-        crls=[asn1_crl(d) for d in trust.crls] + list(crls or []),
-        allow_fetching=trust.allow_fetching,
-        revocation_mode="require" if require else "soft-fail",
-        moment=moment,
-        retroactive_revinfo=True,
-    )
-
-
 @dataclass
 class PdfSigner:
     """Signs PDFs with one identity at one PAdES level; build once, sign many."""
@@ -152,7 +128,7 @@ class PdfSigner:
             use_pades_lta=self.level == "B-LTA",
             # Soft-fail while gathering: whatever revocation data the CRLs give is embedded, and
             # the verifier later requires it to be complete.
-            validation_context=validation_context(self.trust, chain, soft=True)
+            validation_context=validation_context(self.trust, others=chain, soft=True)
             if long_term and self.trust
             else None,
         )
@@ -184,69 +160,3 @@ class PdfSigner:
         except Exception as exc:
             raise PadesError(f"the PDF could not be signed: {exc}") from exc
         return out.getvalue()
-
-
-@dataclass(frozen=True)
-class PdfSignatureResult:
-    """What the PDF signature check found."""
-
-    intact: bool
-    valid: bool
-    trusted: bool
-    revoked: bool
-    covers_whole_file: bool
-    modified_after: str  # "none" or pyHanko's modification level
-    signer: asn1_x509.Certificate | None
-    signing_time: dt.datetime | None
-    timestamp_time: dt.datetime | None
-    detail: str
-    has_dss: bool
-    trust_problem: str | None = None
-    stored_crls: tuple[bytes, ...] = ()  # CRLs of the document security store
-
-
-def dss_material(pdf: bytes | PdfFileReader) -> tuple[list, list[bytes]]:
-    """Certificates and CRLs from the document security store (PAdES B-LT), if any."""
-    reader = pdf if isinstance(pdf, PdfFileReader) else PdfFileReader(io.BytesIO(pdf))
-    dss = reader.root.get("/DSS")
-    if dss is None:
-        return [], []
-    dss = dss.get_object()
-    certs = [asn1_x509.Certificate.load(s.get_object().data) for s in dss.get("/Certs", [])]
-    crls = [s.get_object().data for s in dss.get("/CRLs", [])]
-    return certs, crls
-
-
-def check_pdf_signature(
-    pdf: bytes, trust: TrustSettings, shared: ValidationContext | None = None
-) -> PdfSignatureResult | None:
-    """Validate the (single) PAdES signature of `pdf`; None when there is no signature.
-
-    `shared` is a context from `validation_context(trust)` that several files validated at
-    one moment use (the editions of one transcript); a file with its own validation data
-    (a document security store) always gets a context of its own.
-    """
-    reader = PdfFileReader(io.BytesIO(pdf))
-    signatures = reader.embedded_regular_signatures
-    if not signatures:
-        return None
-    signature = signatures[-1]
-    certs, crls = dss_material(reader)
-    context = shared if shared is not None and not (certs or crls) else validation_context(trust, certs, crls)
-    status = sync.run(async_validate_pdf_signature(signature, signer_validation_context=context))
-    modification = status.modification_level
-    return PdfSignatureResult(
-        intact=status.intact,
-        valid=status.valid,
-        trusted=status.trusted,
-        revoked=status.revoked,
-        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        modified_after="none" if modification is None else str(modification.name).lower(),
-        signer=status.signing_cert,
-        signing_time=status.signer_reported_dt,
-        timestamp_time=status.timestamp_validity.timestamp if status.timestamp_validity else None,
-        detail=status.summary() if hasattr(status, "summary") else "",
-        has_dss=bool(certs or crls),
-        trust_problem=status.trust_problem_indic.name if status.trust_problem_indic else None,
-        stored_crls=tuple(crls),
-    )

@@ -18,6 +18,7 @@ from asn1crypto import crl as asn1_crl_module
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from pyhanko_certvalidator import ValidationContext
 
 from . import fastpaths
 from .errors import TranscriptError
@@ -66,7 +67,10 @@ class TrustSettings:
         revocation: RevocationPolicy | str = RevocationPolicy.REQUIRE,
         allow_fetching: bool = False,
         at: dt.datetime | None = None,
+        intermediates: Iterable[str | Path] = (),
     ) -> TrustSettings:
+        """Settings from files: trusted roots, CRLs, and untrusted intermediate certificates
+        (issuing CAs that signed files do not carry; they are never trusted as roots)."""
         certificates = [c for path in roots for c in read_certificates(Path(path))]
         return cls(
             tuple(certificates),
@@ -74,6 +78,7 @@ class TrustSettings:
             RevocationPolicy(revocation),
             allow_fetching,
             at,
+            tuple(c for path in intermediates for c in read_certificates(Path(path))),
         )
 
     def with_moment(self, at: dt.datetime | None) -> TrustSettings:
@@ -108,6 +113,29 @@ def read_crl(path: Path) -> bytes:
         return x509.load_der_x509_crl(data).public_bytes(Encoding.DER)
     except ValueError:
         raise TrustError(f"{path}: not a certificate revocation list (PEM or DER)") from None
+
+
+def validation_context(
+    trust: TrustSettings,
+    *,
+    others: Sequence[asn1_x509.Certificate] = (),
+    crls: Sequence[bytes] = (),
+    moment: dt.datetime | None = None,
+    soft: bool = False,
+) -> ValidationContext:
+    """pyHanko's validation context for `trust`, with more untrusted certificates and CRLs
+    (DER) from the file being checked, judging at `moment` (None: now). `soft` checks
+    revocation with what is there whatever the policy (for gathering validation data)."""
+    require = trust.revocation is RevocationPolicy.REQUIRE and not soft
+    return ValidationContext(
+        trust_roots=[asn1_certificate(d) for d in der(trust.roots)],
+        other_certs=[*others, *(asn1_certificate(d) for d in der(trust.extra_certificates))],
+        crls=[asn1_crl(d) for d in (*trust.crls, *crls)],
+        allow_fetching=trust.allow_fetching,
+        revocation_mode="require" if require else "soft-fail",
+        moment=moment,
+        retroactive_revinfo=True,
+    )
 
 
 def der(certificates: Sequence[x509.Certificate]) -> list[bytes]:

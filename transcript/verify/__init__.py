@@ -1,0 +1,82 @@
+"""Verifying a signed transcript: one verdict, every check behind it, and what was signed.
+
+`verify` takes the bytes of a signed transcript XML or of a transcript package (PDF/A-3 with
+the signed XML inside, PAdES-signed) and returns a `VerificationReport`; it never raises for
+bad input. The verdict follows ETSI EN 319 102-1 (TOTAL-PASSED, TOTAL-FAILED, INDETERMINATE),
+with a `SubIndication` saying why. The parts: `report` (the typed report), `xml` (XAdES
+checks), `chain` (the certificate path at the moment that can be relied on), `signers` (who
+may sign for an institution), `pdf` (the package's checks), `pages` (the pages against the
+signed data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..trust import RevocationPolicy, TrustSettings
+from ..xmlio import MAX_DOCUMENT_BYTES
+from .report import (
+    Check,
+    ReportDraft,
+    Signer,
+    Status,
+    SubIndication,
+    TranscriptSummary,
+    Verdict,
+    VerificationReport,
+)
+from .signers import SignerList
+from .xml import summarize, verify_xml
+
+__all__ = [
+    "Check",
+    "Signer",
+    "SignerList",
+    "Status",
+    "SubIndication",
+    "TranscriptSummary",
+    "Verdict",
+    "VerificationReport",
+    "summarize",
+    "verify",
+]
+
+
+def verify(
+    data: bytes,
+    trust: TrustSettings | Iterable[str | Path],
+    *,
+    crls: Iterable[str | Path] = (),
+    revocation: RevocationPolicy | str = RevocationPolicy.REQUIRE,
+    allow_fetching: bool = False,
+    at: dt.datetime | None = None,
+    signers: SignerList | str | Path | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> VerificationReport:
+    """Verify a signed transcript, XML or the PDF package; never raises for bad input.
+
+    `trust` is a `TrustSettings`, or the paths of trusted root certificates (PEM or DER), in
+    which case `crls`, `revocation`, `allow_fetching` and `at` complete the settings.
+    `signers` is a `SignerList` or the path of a signer list (TOML): exactly who may sign for
+    which institution; without one, a signer's certificate must name the institution.
+    Raises `TrustError` only when a trust, CRL or signer-list file cannot be read.
+    """
+    if not isinstance(trust, TrustSettings):
+        trust = TrustSettings.from_files(
+            trust, crls, revocation=revocation, allow_fetching=allow_fetching, at=at
+        )
+    if signers is not None and not isinstance(signers, SignerList):
+        signers = SignerList.from_file(signers)
+    try:
+        data = bytes(data)
+    except Exception:
+        draft = ReportDraft()
+        draft.add(Check.problem("input", SubIndication.FORMAT_FAILURE, "the input is not bytes"))
+        return draft.freeze()
+    if data[:5] == b"%PDF-":
+        from .pdf import verify_pdf  # PDF support is loaded only when a PDF arrives
+
+        return verify_pdf(data, trust, signers=signers, max_bytes=max_bytes)
+    return verify_xml(data, trust, signers=signers, max_bytes=max_bytes)

@@ -1,0 +1,128 @@
+"""A signer's certificate path, judged at the moment the validation may rely on (EN 319 102-1).
+
+The claimed signing time is not a proof of existence. Without a trusted time-stamp a
+certificate is judged at the validation time (now, or the moment the caller names): one
+revoked or expired by then cannot be told apart from a key that signs today and claims an
+earlier date, so the answer is INDETERMINATE (`REVOKED_NO_POE`, `OUT_OF_BOUNDS_NO_POE`). With
+a trusted time-stamp it is judged at the time-stamp's time, and revoked or expired then is a
+plain `REVOKED` or `EXPIRED`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from pyhanko_certvalidator import CertificateValidator
+from pyhanko_certvalidator import errors as cv_errors
+
+from .. import sync
+from ..trust import TrustSettings, asn1_certificate, der, validation_context
+from .report import Check, SubIndication
+
+
+def check_path(
+    name: str,
+    signer: x509.Certificate,
+    others: Sequence[x509.Certificate],
+    trust: TrustSettings,
+    moment: dt.datetime,
+    proven: bool,
+    extra_crls: Sequence[bytes] = (),
+) -> Check:
+    """The certificate check of `signer` at `moment`; `proven` says a time-stamp proves that
+    the signature existed then (else `moment` is the validation time)."""
+    context = validation_context(
+        trust, others=[asn1_certificate(d) for d in der(others)], crls=extra_crls, moment=moment
+    )
+    validator = CertificateValidator(
+        asn1_certificate(_der(signer)),
+        intermediate_certs=[asn1_certificate(d) for d in der(others)],
+        validation_context=context,
+    )
+    reason = (
+        "proven by the time-stamp" if proven else "the validation time: no time-stamp proves an earlier one"
+    )
+    when = f"{moment.isoformat()} ({reason})"
+    try:
+        path = sync.run(validator.async_validate_path())
+    except cv_errors.PathBuildingError:
+        return Check.problem(
+            name,
+            SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
+            "the signer's certificate does not chain to any trusted root (self-signed or from an "
+            "unknown authority): do not treat it as genuine unless you trust its issuer",
+        )
+    except cv_errors.ValidationError as exc:
+        return _failure(name, exc, when, proven)
+    root = _common_name(path.trust_anchor.authority.name)
+    checked = bool(trust.crls or extra_crls) or trust.allow_fetching
+    if not checked:
+        return Check.warning(
+            name,
+            f"chains to {root}; valid at {when}; revocation not checked (no CRL given; policy: soft)",
+        )
+    return Check.passed(name, f"chains to {root}; valid and not revoked at {when}")
+
+
+def _failure(name: str, exc: cv_errors.ValidationError, when: str, proven: bool) -> Check:
+    ee = getattr(exc, "is_ee_cert", True)
+    if "self-signed" in str(exc):
+        return Check.problem(
+            name,
+            SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
+            "the signer's certificate is self-signed and not trusted",
+        )
+    if isinstance(exc, cv_errors.RevokedError):
+        if proven:
+            return Check.problem(name, SubIndication.REVOKED, f"the certificate was revoked at {when}: {exc}")
+        return Check.problem(
+            name,
+            SubIndication.REVOKED_NO_POE if ee else SubIndication.REVOKED_CA_NO_POE,
+            f"the {'signer' if ee else 'issuing CA'}'s certificate is revoked at {when}, and nothing "
+            f"proves the signature was made before the revocation: {exc}",
+        )
+    if isinstance(exc, cv_errors.ExpiredError):
+        if proven:
+            return Check.problem(name, SubIndication.EXPIRED, f"a certificate had expired at {when}: {exc}")
+        return Check.problem(
+            name,
+            SubIndication.OUT_OF_BOUNDS_NO_POE,
+            f"a certificate has expired by {when}, and no time-stamp proves the signature was made "
+            f"while it was valid: {exc}",
+        )
+    if isinstance(exc, cv_errors.NotYetValidError):
+        return Check.problem(
+            name, SubIndication.NOT_YET_VALID, f"a certificate is not yet valid at {when}: {exc}"
+        )
+    if isinstance(exc, cv_errors.InsufficientRevinfoError):
+        return Check.problem(
+            name,
+            SubIndication.TRY_LATER,
+            "revocation could not be checked (no current CRL for the chain was given and fetching "
+            f"is off): give the issuers' CRLs with --crl, or allow fetching ({exc})",
+        )
+    if isinstance(exc, cv_errors.DisallowedAlgorithmError):
+        return Check.problem(
+            name, SubIndication.CRYPTO_CONSTRAINTS_FAILURE, f"a certificate uses a weak algorithm: {exc}"
+        )
+    if isinstance(exc, cv_errors.PathValidationError) and "self-signed" in str(exc):
+        return Check.problem(
+            name,
+            SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
+            "the signer's certificate is self-signed and not trusted",
+        )
+    return Check.problem(
+        name, SubIndication.CHAIN_CONSTRAINTS_FAILURE, f"the certificate chain is not valid: {exc}"
+    )
+
+
+def _der(certificate: x509.Certificate) -> bytes:
+    return der([certificate])[0]
+
+
+def _common_name(name: asn1_x509.Name) -> str:
+    native = name.native
+    return str(native.get("common_name") or name.human_friendly)

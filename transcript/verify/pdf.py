@@ -1,0 +1,506 @@
+"""The checks of a transcript package: the file, every signature in it, the embedded XML, the pages.
+
+One report for the file. In order:
+
+=================  =========================================================================
+pdf-input          a readable, unencrypted PDF within the size limit
+pdf-revisions      the file ends at its last ``%%EOF``; pyHanko and qpdf read the same
+                   revisions and the same document (a revision one reader sees and another
+                   does not is refused); no hybrid cross-reference sections
+pdf-signature      the institution's PAdES signature (the first approval signature) is
+                   intact, valid and trusted (revocation from the file's validation data,
+                   or the CRLs given)
+pdf-coverage       it covers the whole file, or everything after it is validation data
+                   (DSS) or document time-stamps, classified by a strict policy: no page,
+                   form, annotation, metadata or document-information change, and no later
+                   approval signature
+pdf-timestamp      each document time-stamp added afterwards is intact (and trusted)
+embedded-xml       exactly one embedded transcript XML in the signed revision, inflated
+                   with a cap, and only once the PDF signature is found intact
+xml-*              the embedded XML's own checks (`transcript.verify.xml`)
+binding            the XML is the document the signed XMP names (DocumentReferenceID), as
+                   the PDF's alternative form
+pdf-signer         the PDF signer may sign for the institution the XML names (the same rule
+                   as the XML signer)
+pages              the pages' text shows the signed transcript's key facts
+=================  =========================================================================
+
+Everything used (the embedded XML, the XMP, the language) is read from the revision the
+institution's signature covers, through the reader that checked the signature.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import pikepdf
+from cryptography import x509
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.decode_limits import DecodeLimits, DocumentDecodeBudget, StreamDecodeLimits
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from .. import sync
+from ..fastpaths import remember_valid_paths
+from ..pdfa import ED_NS
+from ..trust import TrustSettings, asn1_certificate, validation_context
+from ..xmlio import MAX_DOCUMENT_BYTES, parse_untrusted
+from .pages import check_pages
+from .pdfpolicy import STRICT_POLICY, revision_purpose
+from .report import Check, ReportDraft, Signer, SubIndication, VerificationReport
+from .signers import SignerList, check_signer
+from .xml import institution_names, verify_xml
+
+MAX_XMP_BYTES = 1 << 20
+MAX_VALIDATION_ITEM_BYTES = 1 << 20
+_MIB = 1 << 20
+#: What pyHanko may inflate while it reads a file (object and cross-reference streams, the
+#: validation data): tighter than its defaults, which allow 256 MiB per stream and a hundred
+#: times the file in all, so that a verification stays within a web worker's memory.
+DECODE_LIMITS = DecodeLimits(
+    per_stream=StreamDecodeLimits(max_output_size=32 * _MIB),
+    document_budget=DocumentDecodeBudget(base_allowance=96 * _MIB, max_ratio=4),
+)
+MAX_VALIDATION_ITEMS = 256
+MAX_ATTACHMENTS = 8
+# The end of a PDF: "startxref", the offset, "%%EOF", and at most one end-of-line after it.
+_TAIL = re.compile(rb"(?:\r\n|\r|\n)startxref(?:\r\n|\r|\n| )+(\d+)(?:\r\n|\r|\n| )+%%EOF(?:\r\n|\r|\n)?\Z")
+_EOF_MARKER = re.compile(rb"(?:\r|\n)%%EOF")
+
+
+class _Stop(Exception):
+    """A check failed in a way that makes the following checks meaningless."""
+
+
+class _TooLarge(ValueError):
+    pass
+
+
+def verify_pdf(
+    data: bytes,
+    trust: TrustSettings,
+    *,
+    signers: SignerList | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    known_xml: tuple[bytes, VerificationReport] | None = None,
+) -> VerificationReport:
+    """Verify a transcript package; never raises for bad input.
+
+    `known_xml` is (XML bytes, their report) from a verification the caller made with the
+    same trust and signer rules: when the embedded XML is byte for byte that XML, its report
+    is taken instead of verifying it again (the issuing run's self-check does this).
+    """
+    return verify_pdfs([data], trust, signers=signers, max_bytes=max_bytes, known_xml=known_xml)[0]
+
+
+def verify_pdfs(
+    files: Sequence[bytes],
+    trust: TrustSettings,
+    *,
+    signers: SignerList | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    known_xml: tuple[bytes, VerificationReport] | None = None,
+) -> list[VerificationReport]:
+    """Verify several packages at one moment, one report each (as `verify_pdf`).
+
+    Made for the editions of one transcript: their signatures come from one signer moments
+    apart, so the certificate path validation shares its context (the trust roots and CRLs
+    loaded once, each signer's path validated once) instead of starting afresh per file.
+    """
+    shared = remember_valid_paths(validation_context(trust, moment=trust.at)) if len(files) > 1 else None
+    reports = []
+    for data in files:
+        draft = ReportDraft()
+        try:
+            _checks(bytes(data), trust, signers, draft, max_bytes, known_xml, shared)
+        except _Stop:
+            pass
+        except Exception as exc:  # a defect met with crafted input must not become a crash
+            draft.add(
+                Check.problem(
+                    "pdf-input",
+                    SubIndication.FORMAT_FAILURE,
+                    f"the file could not be processed ({type(exc).__name__}); it is not accepted",
+                )
+            )
+        reports.append(draft.freeze())
+    return reports
+
+
+def _checks(
+    data: bytes,
+    trust: TrustSettings,
+    signers: SignerList | None,
+    draft: ReportDraft,
+    max_bytes: int,
+    known_xml: tuple[bytes, VerificationReport] | None,
+    shared: ValidationContext | None,
+) -> None:
+    add = draft.add
+
+    def stop(name: str, sub: SubIndication, detail: str) -> _Stop:
+        add(Check.problem(name, sub, detail))
+        return _Stop()
+
+    if len(data) > max_bytes:
+        raise stop(
+            "pdf-input", SubIndication.FORMAT_FAILURE, f"the file is {len(data):,} bytes, over the limit"
+        )
+    reader = _read(data, stop)
+    add(Check.passed("pdf-input", "a readable, unencrypted PDF"))
+    _revisions(data, reader, stop)
+    add(
+        Check.passed(
+            "pdf-revisions", f"{reader.xrefs.total_revisions} revision(s), read alike by two PDF readers"
+        )
+    )
+
+    # Every signature, in signing order: the institution's first, then only time-stamps.
+    try:
+        signatures = sorted(reader.embedded_signatures, key=lambda s: s.signed_revision)
+    except Exception as exc:
+        raise stop(
+            "pdf-signature", SubIndication.FORMAT_FAILURE, f"the signature fields cannot be read ({exc})"
+        ) from None
+    approvals = [s for s in signatures if s.sig_object_type == "/Sig"]
+    if not approvals:
+        raise stop(
+            "pdf-signature", SubIndication.FORMAT_FAILURE, "the PDF is not signed (no PAdES signature)"
+        )
+    signature = approvals[0]
+    certs, crls = _validation_data(reader)
+    own = certs or crls
+    context = (
+        shared
+        if shared is not None and not own
+        else validation_context(trust, others=certs, crls=crls, moment=trust.at)
+    )
+    status = sync.run(
+        async_validate_pdf_signature(signature, signer_validation_context=context, diff_policy=STRICT_POLICY)
+    )
+    pdf_cert = status.signing_cert
+    if pdf_cert is not None:
+        draft.pdf_signer = Signer.of_der(pdf_cert.dump())
+    if not status.intact:
+        raise stop(
+            "pdf-signature", SubIndication.HASH_FAILURE, "the PDF changed after signing (digest mismatch)"
+        )
+    if not status.valid:
+        raise stop(
+            "pdf-signature", SubIndication.SIG_CRYPTO_FAILURE, "the PDF signature value does not verify"
+        )
+    trusted = False
+    if status.revoked:
+        add(
+            Check.problem(
+                "pdf-signature",
+                SubIndication.REVOKED_NO_POE,
+                "the PDF signer's certificate is revoked, and nothing proves the signature was made before",
+            )
+        )
+    elif not status.trusted:
+        indication = status.trust_problem_indic
+        sub = SubIndication.named(
+            indication.name if indication else "", SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE
+        )
+        words = {
+            SubIndication.NO_CERTIFICATE_CHAIN_FOUND: "does not chain to a trusted root",
+            SubIndication.REVOCATION_OUT_OF_BOUNDS_NO_POE: "has revocation data that does not cover the time",
+            SubIndication.TRY_LATER: "cannot be checked for revocation (no CRL given, none in the file)",
+            SubIndication.OUT_OF_BOUNDS_NO_POE: "has expired, and nothing proves an earlier signature",
+        }.get(sub, "cannot be trusted")
+        add(Check.problem("pdf-signature", sub, f"the PDF signer's certificate {words} ({sub.value})"))
+    else:
+        trusted = True
+        source = "validation data in the file" if own else "the CRLs given"
+        add(Check.passed("pdf-signature", f"intact, valid and trusted (revocation from {source})"))
+
+    later = [s for s in approvals[1:]]
+    if later:
+        raise stop(
+            "pdf-coverage",
+            SubIndication.HASH_FAILURE,
+            f"{len(later)} more signature(s) were added after the institution signed: the file was "
+            "changed after it was signed",
+        )
+    covered = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    level = status.modification_level
+    if not covered and not (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and level is not None
+        and level <= ModificationLevel.LTA_UPDATES
+    ):
+        what = "not to the end of the file" if level is None else level.name.lower().replace("_", " ")
+        raise stop(
+            "pdf-coverage",
+            SubIndication.HASH_FAILURE,
+            f"the document was changed after it was signed ({what}); only validation data and "
+            "document time-stamps may follow the signature",
+        )
+    for revision in range(signature.signed_revision + 1, reader.xrefs.total_revisions):
+        if revision_purpose(reader, revision) is None:
+            raise stop(
+                "pdf-coverage",
+                SubIndication.HASH_FAILURE,
+                f"revision {revision + 1} of the file, after the signature, adds neither validation data "
+                "nor a document time-stamp: the file was changed after it was signed",
+            )
+    if status.timestamp_validity is not None:
+        add(_signature_timestamp(status.timestamp_validity))
+    for stamp in signatures:
+        if stamp.sig_object_type == "/DocTimeStamp":
+            add(_document_timestamp(stamp, trust, certs, crls))
+    after = "" if covered else " (then only validation data and document time-stamps were added)"
+    add(Check.passed("pdf-coverage", f"the signature covers the whole document{after}"))
+
+    # What the institution signed: read from the signed revision, inflated with a cap.
+    signed = reader.get_historical_resolver(signature.signed_revision)
+    name, xml, relationship = _embedded_xml(signed, max_bytes, stop)
+    inner = (
+        known_xml[1]
+        if known_xml and known_xml[0] == xml
+        else verify_xml(xml, trust, signers=signers, max_bytes=max_bytes, extra_crls=crls)
+    )
+    draft.take(inner, "xml-")
+    if relationship != "/Alternative":
+        raise stop(
+            "binding",
+            SubIndication.FORMAT_FAILURE,
+            f"the XML {name} is attached as {relationship!r}, not as the document's Alternative",
+        )
+    if inner.summary is None or inner.transcript is None:
+        add(Check.skipped("binding", "the embedded XML's content could not be read"))
+        return
+    reference = _xmp_value(signed, "DocumentReferenceID")
+    if reference != inner.summary.document_id:
+        raise stop(
+            "binding",
+            SubIndication.FORMAT_FAILURE,
+            f"the embedded XML is document {inner.summary.document_id}, but the PDF says {reference!r} "
+            "(DocumentReferenceID): the XML was swapped",
+        )
+    add(Check.passed("binding", f"the PDF and its XML are the same document ({inner.summary.document_id})"))
+    if pdf_cert is not None:
+        certificate = x509.load_der_x509_certificate(pdf_cert.dump())
+        add(
+            check_signer(
+                "pdf-signer", certificate, institution_names(inner.transcript), signers, role="the PDF signer"
+            )
+        )
+    if trusted and not draft.failed():
+        add(check_pages(data, inner.transcript))
+    else:
+        add(Check.skipped("pages", "not compared: the file did not pass the checks above"))
+
+
+def _read(data: bytes, stop: Any) -> PdfFileReader:
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=True, decode_limits=DECODE_LIMITS)
+        encrypted = reader.encrypted
+        _ = reader.root
+    except Exception as exc:
+        raise stop("pdf-input", SubIndication.FORMAT_FAILURE, f"not a readable PDF ({_short(exc)})") from None
+    if encrypted:
+        raise stop(
+            "pdf-input", SubIndication.FORMAT_FAILURE, "the PDF is encrypted; a transcript package is not"
+        )
+    return reader
+
+
+def _revisions(data: bytes, reader: PdfFileReader, stop: Any) -> None:
+    """The file's revisions as pyHanko reads them are the file, and qpdf reads the same."""
+
+    def refuse(detail: str) -> _Stop:
+        return stop("pdf-revisions", SubIndication.FORMAT_FAILURE, detail)
+
+    tail = _TAIL.search(data[-4096:])
+    if tail is None:
+        raise refuse(
+            "the file does not end with its last revision's startxref and %%EOF: bytes were added "
+            "after the end of the document, or an update hides its end"
+        )
+    xrefs = reader.xrefs
+    revisions = xrefs.total_revisions
+    if int(tail.group(1)) != xrefs.get_startxref_for_revision(revisions - 1):
+        raise refuse("the last startxref is not the one the reader followed")
+    if xrefs.hybrid_xrefs_present:
+        raise refuse("the file has hybrid cross-reference sections, which readers resolve differently")
+    markers = len(_EOF_MARKER.findall(data))
+    if markers != revisions:
+        raise refuse(
+            f"the file has {markers} end-of-file markers but {revisions} revision(s) that a reader "
+            "follows: a revision is hidden from one reader"
+        )
+    try:
+        with pikepdf.open(io.BytesIO(data), attempt_recovery=False) as other:
+            root, size = other.trailer.get("/Root"), other.trailer.get("/Size")
+            other_root = root.objgen if root is not None else None
+            pages = len(other.pages)
+    except Exception as exc:
+        raise refuse(
+            f"a second PDF reader (qpdf) cannot read the file as it stands ({_short(exc)})"
+        ) from None
+    trailer = reader.trailer
+    ours = trailer.raw_get("/Root")
+    our_root = (ours.idnum, ours.generation) if isinstance(ours, generic.IndirectObject) else None
+    our_pages = int(reader.root["/Pages"]["/Count"])
+    if other_root != our_root or size is None or int(size) != int(trailer["/Size"]) or pages != our_pages:
+        raise refuse("two PDF readers see different documents in the file")
+
+
+def _validation_data(reader: PdfFileReader) -> tuple[list[Any], list[bytes]]:
+    """Certificates and CRLs from the document security store (PAdES B-LT), if any, each
+    inflated with a cap."""
+    dss = reader.root.get("/DSS")
+    if dss is None:
+        return [], []
+    dss = dss.get_object()
+    certs, crls = [], []
+    for key, into in (("/Certs", certs), ("/CRLs", crls)):
+        items = dss.get(key)
+        items = items.get_object() if items is not None else []
+        for item in list(items)[:MAX_VALIDATION_ITEMS]:
+            stream = item.get_object()
+            if isinstance(stream, generic.StreamObject):
+                into.append(bounded_data(stream, MAX_VALIDATION_ITEM_BYTES))
+    return [asn1_certificate(c) for c in certs], crls
+
+
+def _document_timestamp(
+    stamp: EmbeddedPdfSignature, trust: TrustSettings, certs: list[Any], crls: list[bytes]
+) -> Check:
+    status = sync.run(
+        async_validate_pdf_timestamp(
+            stamp,
+            validation_context(trust, others=certs, crls=crls, moment=trust.at),
+            diff_policy=STRICT_POLICY,
+        )
+    )
+    if not status.intact or not status.valid:
+        return Check.problem(
+            "pdf-timestamp", SubIndication.HASH_FAILURE, "a document time-stamp does not verify"
+        )
+    when = status.timestamp.isoformat() if status.timestamp else "?"
+    if not status.trusted:
+        return Check.warning(
+            "pdf-timestamp",
+            f"a document time-stamp at {when} comes from an authority you do not trust; it proves nothing",
+        )
+    return Check.passed("pdf-timestamp", f"document time-stamp at {when}, intact and trusted")
+
+
+def _signature_timestamp(validity: Any) -> Check:
+    """The signature time-stamp inside the institution's CMS (PAdES B-T and above)."""
+    when = validity.timestamp.isoformat() if validity.timestamp else "?"
+    if not validity.intact or not validity.valid:
+        return Check.problem(
+            "pdf-timestamp", SubIndication.HASH_FAILURE, "the signature time-stamp does not verify"
+        )
+    if not validity.trusted:
+        return Check.problem(
+            "pdf-timestamp",
+            SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
+            f"the signature time-stamp ({when}) comes from an authority you do not trust",
+        )
+    return Check.passed("pdf-timestamp", f"signature time-stamped at {when} by a trusted authority")
+
+
+def bounded_data(stream: generic.StreamObject, cap: int) -> bytes:
+    """A stream's data, decoded with at most `cap` bytes produced (`_TooLarge` beyond): only
+    no filter or FlateDecode without parameters, which is what packages use."""
+    raw = stream.encoded_data
+    filters = stream.get("/Filter")
+    if isinstance(filters, generic.ArrayObject):
+        filters = filters[0] if len(filters) == 1 else filters
+    if filters is None:
+        if len(raw) > cap:
+            raise _TooLarge(f"more than {cap:,} bytes")
+        return bytes(raw)
+    if filters != "/FlateDecode" or stream.get("/DecodeParms") not in (None, generic.NullObject()):
+        raise ValueError(f"a filter other than FlateDecode ({filters})")
+    inflater = zlib.decompressobj()
+    try:
+        out = inflater.decompress(raw, cap + 1)
+    except zlib.error as exc:
+        raise ValueError(f"damaged compressed data ({exc})") from None
+    if len(out) > cap:
+        raise _TooLarge(f"it inflates to more than {cap:,} bytes")
+    return out
+
+
+def _embedded_xml(signed: Any, max_bytes: int, stop: Any) -> tuple[str, bytes, str | None]:
+    def refuse(detail: str) -> _Stop:
+        return stop("embedded-xml", SubIndication.FORMAT_FAILURE, detail)
+
+    try:
+        files = signed.root.get("/AF")
+        files = files.get_object() if files is not None else None
+    except Exception:
+        files = None
+    if not isinstance(files, generic.ArrayObject):
+        raise refuse("the PDF lists no associated files (/AF): it carries no transcript XML")
+    if len(files) > MAX_ATTACHMENTS:
+        raise refuse(f"the PDF lists {len(files)} associated files; a transcript package carries one")
+    found = []
+    for entry in files:
+        try:
+            spec = entry.get_object()
+            stream = spec["/EF"].get_object()["/F"].get_object()
+            name = str(spec.get("/UF", spec.get("/F", "")))
+            relationship = spec.get("/AFRelationship")
+        except Exception:
+            continue
+        if not isinstance(stream, generic.StreamObject):
+            continue
+        try:
+            data = bounded_data(stream, max_bytes)
+        except _TooLarge as exc:
+            raise refuse(f"the embedded file {name!r} is too large: {exc}") from None
+        except ValueError as exc:
+            raise refuse(f"the embedded file {name!r} cannot be read: {exc}") from None
+        if data.lstrip()[:1] == b"<":
+            found.append((name, data, str(relationship) if relationship is not None else None))
+    if len(found) != 1:
+        raise refuse(f"expected exactly one embedded transcript XML, found {len(found)}")
+    return found[0]
+
+
+def _xmp_value(signed: Any, name: str) -> str | None:
+    """An ETDA electronic-document property of the signed revision's XMP (as an element or an
+    attribute of rdf:Description: both are RDF)."""
+    try:
+        stream = signed.root.get("/Metadata")
+        stream = stream.get_object() if stream is not None else None
+        if not isinstance(stream, generic.StreamObject):
+            return None
+        packet = bounded_data(stream, MAX_XMP_BYTES)
+    except Exception:
+        return None
+    start, end = packet.find(b"<x:xmpmeta"), packet.find(b"</x:xmpmeta>")
+    if start < 0 or end < 0:
+        return None
+    try:
+        root = parse_untrusted(packet[start : end + len(b"</x:xmpmeta>")]).getroot()
+    except Exception:
+        return None
+    tag = f"{{{ED_NS}}}{name}"
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == tag and element.text:
+            return element.text.strip()
+        if tag in element.attrib:
+            return element.attrib[tag]
+    return None
+
+
+def _short(exc: Exception) -> str:
+    return (str(exc) or type(exc).__name__).splitlines()[0][:160]
