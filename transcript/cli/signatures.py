@@ -116,7 +116,8 @@ def verify_command(
         Optional[datetime],  # noqa: UP045
         typer.Option(
             formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
-            help="Judge certificate validity at this time, not at the (stamped or claimed) signing time.",
+            help="Validate as of this time (default: now). A time-stamp proves an earlier signing "
+            "time; a claimed one does not.",
             show_default=False,
         ),
     ] = None,
@@ -127,6 +128,24 @@ def verify_command(
     fetch: Annotated[
         bool, typer.Option("--fetch", help="Allow fetching CRLs and OCSP responses over the network.")
     ] = False,
+    intermediate: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--intermediate",
+            help="An issuing CA certificate (PEM or DER) that files do not carry; untrusted, used "
+            "only to build chains. Repeat for more.",
+            show_default=False,
+        ),
+    ] = None,
+    signers: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--signers",
+            help="A signer list (TOML): exactly which certificates may sign for which institution. "
+            "Without it, a signer's certificate must name the institution (O).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report for machines.")] = False,
     brief: Annotated[bool, typer.Option("--brief", help="One line per file.")] = False,
 ) -> None:
@@ -138,13 +157,19 @@ def verify_command(
     Exit code 0 only when every file is TOTAL-PASSED, 1 otherwise, 2 for unusable options.
     """
     from ..trust import TrustError, TrustSettings
-    from ..verify import verify
+    from ..verify import SignerList, verify
 
     moment = at.replace(tzinfo=at.tzinfo or BANGKOK) if at else None
     try:
         settings = TrustSettings.from_files(
-            trust, crl or [], revocation=revocation.value, allow_fetching=fetch, at=moment
+            trust,
+            crl or [],
+            revocation=revocation.value,
+            allow_fetching=fetch,
+            at=moment,
+            intermediates=intermediate or [],
         )
+        allowed = SignerList.from_file(signers) if signers else None
     except TrustError as exc:
         raise _fail(str(exc)) from None
     reports = []
@@ -156,7 +181,7 @@ def verify_command(
             raise _fail(f"{path}: cannot read: {exc.strerror or exc}") from None
         if isinstance(data, Problem):
             data = path.read_bytes()[: MAX_DOCUMENT_BYTES + 1]  # let the verifier say it is too large
-        report = verify(data, settings)
+        report = verify(data, settings, signers=allowed)
         passed += report.ok
         if as_json:
             reports.append({"file": str(path), **report.to_dict()})

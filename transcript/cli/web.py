@@ -23,6 +23,18 @@ def serve_command(
         RevocationChoice,
         typer.Option(help="require: no verdict without revocation data; soft: check what is available."),
     ] = RevocationChoice.require,
+    intermediate: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--intermediate", help="Untrusted issuing CA certificates; repeat for more.", show_default=False
+        ),
+    ] = None,
+    signers: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--signers", help="A signer list (TOML): who may sign for which institution.", show_default=False
+        ),
+    ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Largest upload accepted, in MB.")] = 20,
@@ -31,12 +43,16 @@ def serve_command(
     import uvicorn
 
     from ..trust import TrustError, TrustSettings
+    from ..verify import SignerList
     from ..web import create_app
 
     try:
-        settings = TrustSettings.from_files(trust, crl or [], revocation=revocation.value)
+        settings = TrustSettings.from_files(
+            trust, crl or [], revocation=revocation.value, intermediates=intermediate or []
+        )
+        allowed = SignerList.from_file(signers) if signers else None
     except TrustError as exc:
         raise _fail(str(exc)) from None
-    application = create_app(settings, max_bytes=max_mb * 1024 * 1024)
+    application = create_app(settings, signers=allowed, max_bytes=max_mb * 1024 * 1024)
     typer.echo(f"Verification page at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning")

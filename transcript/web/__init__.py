@@ -15,14 +15,14 @@ from typing import Annotated, Any
 
 import fontpkg
 from fastapi import FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..summary import group_by_semester, semester_key
 from ..trust import TrustSettings
-from ..verify import Status, VerificationReport, verify
+from ..verify import SignerList, Status, VerificationReport, verify
 from .texts import TEXTS, choose_language
 
 HERE = Path(__file__).resolve().parent
@@ -65,23 +65,55 @@ async def read_upload(upload: UploadFile, limit: int) -> bytes:
     return data
 
 
-def create_app(trust: TrustSettings, *, max_bytes: int = DEFAULT_LIMIT) -> FastAPI:
-    """The verification web application (ASGI), trusting only `trust`."""
+class _SecurityHeaders:
+    """Adds the security headers to every HTTP response, error pages included (an ASGI
+    middleware: it sees each response start, whoever made the response)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.headers = [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()
+        ]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(
+    trust: TrustSettings, *, signers: SignerList | None = None, max_bytes: int = DEFAULT_LIMIT
+) -> FastAPI:
+    """The verification web application (ASGI), trusting only `trust` (and, when given, only
+    the signers `signers` lists for each institution)."""
     app = FastAPI(
         title="Transcript verification",
         version=__version__,
         docs_url=None,  # the interactive docs load assets from a CDN; the schema stays at /openapi.json
         redoc_url=None,
     )
+
+    def _verify(data: bytes) -> VerificationReport:
+        return verify(data, trust, signers=signers)
+
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     style = (HERE / "static" / "style.css").read_bytes()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(_SecurityHeaders)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Outside every middleware (Starlette's last resort): the headers are set here too.
+        return PlainTextResponse("internal error", status_code=500, headers=SECURITY_HEADERS)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -130,7 +162,7 @@ def create_app(trust: TrustSettings, *, max_bytes: int = DEFAULT_LIMIT) -> FastA
                  "error": t[exc.key].format(**exc.values)},
                 status_code=exc.status,
             )  # fmt: skip
-        report = await run_in_threadpool(verify, data, trust)
+        report = await run_in_threadpool(_verify, data)
         return templates.TemplateResponse(
             request,
             "result.html",
@@ -145,7 +177,7 @@ def create_app(trust: TrustSettings, *, max_bytes: int = DEFAULT_LIMIT) -> FastA
             kind = kind_of(data)
         except UploadProblem as exc:
             return JSONResponse({"error": TEXTS["en"][exc.key].format(**exc.values)}, status_code=exc.status)
-        report = await run_in_threadpool(verify, data, trust)
+        report = await run_in_threadpool(_verify, data)
         return JSONResponse({"type": kind, **report.to_dict()})
 
     return app
