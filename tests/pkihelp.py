@@ -41,10 +41,12 @@ class AttackPki:
         )  # fmt: skip
         return cls(folder, root, root_key, ca, ca_key)
 
-    def identity(self, kind: str = "rsa", **options) -> SigningIdentity:
+    def identity(
+        self, kind: str = "rsa", organization: str = "Siam Example University", **options
+    ) -> SigningIdentity:
         key = new_key(kind)
         certificate = issue_certificate(
-            name(options.pop("common_name", "Registrar (TEST ONLY)"), "Test University"),
+            name(options.pop("common_name", "Registrar (TEST ONLY)"), organization),
             key,
             issuer=(self.ca, self.ca_key),
             **options,
@@ -53,7 +55,7 @@ class AttackPki:
 
     def self_signed(self) -> SigningIdentity:
         key = new_key()
-        certificate = issue_certificate(name("Forger (TEST ONLY)", "Test University"), key)
+        certificate = issue_certificate(name("Forger (TEST ONLY)", "Siam Example University"), key)
         return SigningIdentity(key, certificate, ())
 
     def revoke(self, identity: SigningIdentity, when: dt.datetime) -> None:
