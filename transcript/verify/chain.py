@@ -45,7 +45,7 @@ def check_path(
     reason = (
         "proven by the time-stamp" if proven else "the validation time: no time-stamp proves an earlier one"
     )
-    when = f"{moment.isoformat()} ({reason})"
+    when = f"{moment.isoformat(timespec='seconds')} ({reason})"
     try:
         path = sync.run(validator.async_validate_path())
     except cv_errors.PathBuildingError:

@@ -296,7 +296,7 @@ class VerificationReport:
                 f"  Time-stamp   {self.timestamp_time.isoformat()} (proven by a time-stamp authority)"
             )
         if self.validation_time:
-            lines.append(f"  Judged at    {self.validation_time.isoformat()}")
+            lines.append(f"  Judged at    {self.validation_time.isoformat(timespec='seconds')}")
         if self.summary:
             s = self.summary
             lines.append(f"  Document     {s.document_id}, issued {s.issued}, status {s.status}")
