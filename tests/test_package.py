@@ -18,13 +18,13 @@ from transcript.keys import load_identity, password_from
 from transcript.package import build_package
 from transcript.pades import PadesError, PdfSigner
 from transcript.pdfa import ED_NS, package_pdf, xmp_value
-from transcript.verify.pdf import verify_pdfs
 from transcript.pki import create_demo_pki
 from transcript.render import render_pdf
 from transcript.signing import XmlSigner
 from transcript.trust import TrustSettings
 from transcript.tsa import LocalTimeStampAuthority, TimeStampClient
 from transcript.verify import Status, Verdict
+from transcript.verify.pdf import verify_pdfs
 
 from .conftest import EXAMPLES, require_tool
 from .pkihelp import AttackPki

@@ -82,7 +82,8 @@ def test_sign_and_verify(signed: bytes, pki: AttackPki, document: bytes) -> None
     report = verify(signed, pki.trust())
     assert report.verdict is Verdict.TOTAL_PASSED, report.format()
     assert [c.name for c in report.checks] == [
-        "input", "structure", "signature", "signed-properties", "timestamp", "certificate", "content", "signer",
+        "input", "structure", "signature", "signed-properties", "timestamp", "certificate", "content",
+        "signer",
     ]  # fmt: skip
     assert report.signer.common_name == "Registrar (TEST ONLY)"
     assert report.summary.student_number == "6310500123"
