@@ -1,18 +1,25 @@
-"""Do the pages say what the signed XML says?
+"""Do the pages say what the signed XML says, visibly?
 
 The PDF signature proves who made the file; the XAdES signature what the transcript says.
 A person reads the pages. A signer allowed for the institution could still put pages that
-show another name or GPAX around a genuine signed XML, so the pages' text is compared with
-the signed transcript's key facts: the document number, the student number, the student's
-names in the edition's language and the GPAX. Pages that contradict the signed data fail the
-file; pages without readable text (scanned, or drawn by a renderer that leaves no text layer)
-are a warning that only the signed data shown by the verifier was verified.
+show another name or GPAX around a genuine signed XML, so the pages' text (read by pdfium,
+a reader independent of the two that checked the file) is compared with the signed
+transcript's key facts: the document number, the student number, the student's names in
+the edition's language and the GPAX. Each fact must also be visible where its text is: on
+the page, at a readable size, and drawn (the page rendered there is not blank or uniformly
+covered), so that text hidden under a box, clipped, invisible or off the page does not
+count. Pages that contradict the signed data fail the file; pages without readable text
+(scanned, or drawn by a renderer that leaves no text layer) are a warning that only the
+signed data shown by the verifier was verified.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,34 +27,195 @@ from .report import Check, SubIndication
 
 #: Fewer letters and digits than this on every page together: the text layer is not readable.
 READABLE = 40
-_KEEP = re.compile(r"[^0-9A-Za-z\u0E00-\u0E7F.\-]+")
+#: Smaller than this (points), a fact is not readable on paper.
+SMALLEST_FONT = 4.0
+#: The share of a fact's characters that must be visibly drawn.
+VISIBLE_SHARE = 0.8
+_SCALE = 2  # the pages are rendered at 144 dpi to look at the facts
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _GPAX = re.compile(r"GPAX\)?\s*:?\s*(\d+\.\d+)")
+_SARA_AM = ("\u0e4d", "\u0e32")
 
 
-def page_text(pdf: bytes) -> str:
-    """The text of every page, as pdfium extracts it (an independent PDF reader)."""
-    import pypdfium2 as pdfium  # loaded when a package's pages are read
+def _kept(c: str) -> bool:
+    return (c.isascii() and (c.isalnum() or c in ".-")) or "\u0e00" <= c <= "\u0e7f"
 
-    document = pdfium.PdfDocument(pdf)
-    try:
-        texts = []
-        for index in range(len(document)):
-            page = document[index]
-            text = page.get_textpage()
-            texts.append(text.get_text_range())
-            text.close()
-            page.close()
-        return "\n".join(texts)
-    finally:
-        document.close()
+
+def _normal(text: str) -> Iterator[tuple[str, int]]:
+    """The characters compared (letters, digits, '.' and '-', lower-case; SARA AM in one form)
+    with their positions in `text`."""
+    index = 0
+    while index < len(text):
+        c = text[index]
+        if c == _SARA_AM[0] and text[index + 1 : index + 2] == _SARA_AM[1]:
+            yield "\u0e33", index
+            index += 2
+            continue
+        if _kept(c):
+            yield c.lower(), index
+        index += 1
 
 
 def normalise(text: str) -> str:
-    """Letters, digits, '.' and '-' only (spaces, line breaks and extraction noise dropped),
-    SARA AM in one form."""
-    text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
-    return _KEEP.sub("", text).casefold()
+    return "".join(c for c, _ in _normal(unicodedata.normalize("NFC", text)))
+
+
+@dataclass
+class _Pages:
+    """The text of every page, with where each character is."""
+
+    text: str = ""
+    where: list[tuple[int, int]] = field(default_factory=list)  # (page, character index) per text index
+    flat: str = ""
+    flat_where: list[int] = field(default_factory=list)  # index into `text` per flat character
+
+    def add(self, page: int, text: str, char_index: Any) -> None:
+        if self.text:
+            self.text += "\n"
+            self.where.append((page, -1))
+        self.where.extend((page, char_index(i)) for i in range(len(text)))
+        self.text += text
+
+    def finish(self) -> None:
+        pairs = list(_normal(self.text))
+        self.flat = "".join(c for c, _ in pairs)
+        self.flat_where = [i for _, i in pairs]
+
+    def find(self, value: str) -> list[tuple[int, int]] | None:
+        """Where the normalised `value` stands on the pages (the last occurrence), or None."""
+        wanted = normalise(value)
+        if not wanted:
+            return None
+        start = self.flat.rfind(wanted)
+        if start < 0:
+            return None
+        return [self.where[self.flat_where[i]] for i in range(start, start + len(wanted))]
+
+    def span(self, start: int, end: int) -> list[tuple[int, int]]:
+        return [self.where[i] for i in range(start, end) if not self.text[i].isspace()]
+
+
+def check_pages(pdf: bytes, transcript: Any) -> Check:
+    import pypdfium2 as pdfium  # loaded when a package's pages are read
+
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except Exception as exc:
+        return Check.warning(
+            "pages",
+            f"the pages could not be read ({type(exc).__name__}): only the signed data shown was verified",
+        )
+    opened: list[Any] = []
+    try:
+        pages, textpages = [], []
+        found = _Pages()
+        for number in range(len(document)):
+            page = document[number]
+            textpage = page.get_textpage()
+            opened += [textpage, page]
+            pages.append(page)
+            textpages.append(textpage)
+            found.add(number, textpage.get_text_range(), _char_index(textpage))
+        found.finish()
+        if sum(c.isalnum() for c in found.flat) < READABLE:
+            return Check.warning(
+                "pages",
+                "the pages carry no readable text, so they were not compared with the signed data: "
+                "only the signed data shown by the verifier was verified, not what the pages show",
+            )
+        facts = _facts(transcript, found)
+        missing = [what for what, where in facts if where is None]
+        if missing:
+            return Check.problem(
+                "pages",
+                SubIndication.FORMAT_FAILURE,
+                f"the pages do not show the signed transcript's {', '.join(missing)}: what a reader sees is "
+                "not what was signed",
+            )
+        look = _Look(pages, textpages)
+        hidden = [what for what, where in facts if where is not None and not look.visible(where)]
+        if hidden:
+            return Check.problem(
+                "pages",
+                SubIndication.FORMAT_FAILURE,
+                f"the pages carry the signed transcript's {', '.join(hidden)} as text a reader does not see "
+                "(hidden, covered, too small or off the page): what a reader sees is not what was signed",
+            )
+        return Check.passed("pages", "the pages show the signed document number, student, name and GPAX")
+    finally:
+        for item in opened:
+            item.close()
+        document.close()
+
+
+def _char_index(textpage: Any) -> Any:
+    import pypdfium2.raw as pdfium_c
+
+    count = textpage.count_chars()
+
+    def index(text_index: int) -> int:
+        found = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, text_index)
+        return found if 0 <= found < count else -1
+
+    return index
+
+
+class _Look:
+    """Looks at the rendered pages where a fact's characters are."""
+
+    def __init__(self, pages: list[Any], textpages: list[Any]) -> None:
+        self.pages, self.textpages = pages, textpages
+        self.bitmaps: dict[int, Any] = {}
+
+    def visible(self, where: list[tuple[int, int]]) -> bool:
+        judged = [self._char_visible(page, index) for page, index in where if index >= 0]
+        judged = [j for j in judged if j is not None]
+        return bool(judged) and sum(judged) >= VISIBLE_SHARE * len(judged)
+
+    def _char_visible(self, page_number: int, index: int) -> bool | None:
+        import pypdfium2.raw as pdfium_c
+
+        page, textpage = self.pages[page_number], self.textpages[page_number]
+        left, bottom, right, top = textpage.get_charbox(index)
+        if right - left <= 0.5 or top - bottom <= 0.5:
+            return None  # a mark without extent (a combining vowel or tone mark): not judged
+        width, height = page.get_size()
+        if page.get_rotation() or left < 0 or bottom < 0 or right > width or top > height:
+            return False
+        if pdfium_c.FPDFText_GetFontSize(textpage.raw, index) < SMALLEST_FONT:
+            return False
+        bitmap = self.bitmaps.get(page_number)
+        if bitmap is None:
+            bitmap = self.bitmaps[page_number] = page.render(
+                scale=_SCALE, grayscale=True, may_draw_forms=False
+            )
+        x0, x1 = int(left * _SCALE), int(right * _SCALE) + 1
+        y0, y1 = int((height - top) * _SCALE), int((height - bottom) * _SCALE) + 1
+        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, bitmap.width), min(y1, bitmap.height)
+        if x1 <= x0 or y1 <= y0:
+            return False
+        buffer, stride = bitmap.buffer, bitmap.stride
+        values = bytearray()
+        for row in range(y0, y1):
+            values += bytes(buffer[row * stride + x0 : row * stride + x1])
+        background, _ = Counter(values).most_common(1)[0]
+        drawn = sum(1 for v in values if abs(v - background) > 64)
+        return 0.02 <= drawn / len(values) <= 0.98
+
+
+def _facts(transcript: Any, pages: _Pages) -> list[tuple[str, list[tuple[int, int]] | None]]:
+    context, student = transcript.transcript_context, transcript.student
+    facts = [("document number", pages.find(context.transcript_id))]
+    number = next(
+        (i.value for i in student.data_subject_id if i.scheme_id.lower() in ("studentid", "studenid")), None
+    )
+    if number:
+        facts.append(("student number", pages.find(number)))
+    facts.append(("student's name", _name(student, edition_language(pages.text), pages)))
+    gpax = transcript.academic_summary.total_gpax if transcript.academic_summary else None
+    if gpax is not None:
+        facts.append(("GPAX", _gpax(Decimal(str(gpax)), pages)))
+    return facts
 
 
 def edition_language(text: str) -> str:
@@ -58,50 +226,7 @@ def edition_language(text: str) -> str:
     return "th" if thai > latin else "en"
 
 
-def check_pages(pdf: bytes, transcript: Any) -> Check:
-    try:
-        text = page_text(pdf)
-    except Exception as exc:
-        return Check.warning(
-            "pages",
-            f"the pages could not be read ({type(exc).__name__}): only the signed data shown was verified",
-        )
-    flat = normalise(text)
-    if sum(c.isalnum() for c in flat) < READABLE:
-        return Check.warning(
-            "pages",
-            "the pages carry no readable text, so they were not compared with the signed data: "
-            "only the signed data shown by the verifier was verified, not what the pages show",
-        )
-    missing = [
-        what for what, present in _facts(transcript, edition_language(text), text, flat) if not present
-    ]
-    if missing:
-        return Check.problem(
-            "pages",
-            SubIndication.FORMAT_FAILURE,
-            f"the pages do not show the signed transcript's {', '.join(missing)}: what a reader sees is "
-            "not what was signed",
-        )
-    return Check.passed("pages", "the pages show the signed document number, student, name and GPAX")
-
-
-def _facts(transcript: Any, language: str, text: str, flat: str) -> list[tuple[str, bool]]:
-    context, student = transcript.transcript_context, transcript.student
-    facts = [("document number", normalise(context.transcript_id) in flat)]
-    number = next(
-        (i.value for i in student.data_subject_id if i.scheme_id.lower() in ("studentid", "studenid")), None
-    )
-    if number:
-        facts.append(("student number", normalise(number) in flat))
-    facts.append(("student's name", _name_shown(student, language, flat)))
-    gpax = transcript.academic_summary.total_gpax if transcript.academic_summary else None
-    if gpax is not None:
-        facts.append(("GPAX", _gpax_shown(Decimal(str(gpax)), text)))
-    return facts
-
-
-def _name_shown(student: Any, language: str, flat: str) -> bool:
+def _name(student: Any, language: str, pages: _Pages) -> list[tuple[int, int]] | None:
     """The given and family names in the edition's language (a transcript without names in
     that language: in the other)."""
 
@@ -113,17 +238,25 @@ def _name_shown(student: Any, language: str, flat: str) -> bool:
         return found
 
     names = parts(language) or parts("en" if language == "th" else "th")
-    return bool(names) and all(normalise(n) in flat for n in names)
+    where: list[tuple[int, int]] = []
+    for name in names:
+        found = pages.find(name)
+        if found is None:
+            return None
+        where += found
+    return where or None
 
 
-def _gpax_shown(gpax: Decimal, text: str) -> bool:
+def _gpax(gpax: Decimal, pages: _Pages) -> list[tuple[int, int]] | None:
     """The last labelled GPAX is the signed one; with no label, the value appears somewhere."""
-    labelled = _GPAX.findall(text)
-    candidates = labelled[-1:] if labelled else _NUMBER.findall(text)
-    for candidate in candidates:
+    labelled = list(_GPAX.finditer(pages.text))
+    candidates = [(m.group(1), m.start(1), m.end(1)) for m in labelled[-1:]] or [
+        (m.group(0), m.start(), m.end()) for m in _NUMBER.finditer(pages.text)
+    ]
+    for text, start, end in reversed(candidates):
         try:
-            if Decimal(candidate) == gpax:
-                return True
+            if Decimal(text) == gpax:
+                return pages.span(start, end)
         except InvalidOperation:
             continue
-    return False
+    return None

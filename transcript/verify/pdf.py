@@ -41,6 +41,7 @@ import pikepdf
 from cryptography import x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.decode_limits import DecodeLimits, DocumentDecodeBudget, StreamDecodeLimits
+from pyhanko.pdf_utils.filters import get_generic_decoder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
@@ -62,6 +63,12 @@ from .xml import institution_names, verify_xml
 MAX_XMP_BYTES = 1 << 20
 MAX_VALIDATION_ITEM_BYTES = 1 << 20
 _MIB = 1 << 20
+MAX_PAGE_INFLATION = 64 * _MIB
+MAX_IMAGE_PIXELS = 40_000_000
+# Filters whose output is no larger than their input (images decoded by their stated size).
+_TEXT_FILTERS = frozenset({"/ASCIIHexDecode", "/ASCII85Decode"})
+_SELF_BOUNDED = _TEXT_FILTERS | {"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode"}
+_MEASURED = _SELF_BOUNDED | {"/FlateDecode"}
 #: What pyHanko may inflate while it reads a file (object and cross-reference streams, the
 #: validation data): tighter than its defaults, which allow 256 MiB per stream and a hundred
 #: times the file in all, so that a verification stays within a web worker's memory.
@@ -153,6 +160,13 @@ def _checks(
     if len(data) > max_bytes:
         raise stop(
             "pdf-input", SubIndication.FORMAT_FAILURE, f"the file is {len(data):,} bytes, over the limit"
+        )
+    if _TAIL.search(data[-4096:]) is None:
+        raise stop(
+            "pdf-revisions",
+            SubIndication.FORMAT_FAILURE,
+            "the file does not end with its last revision's startxref and %%EOF: bytes were added "
+            "after the end of the document, or an update hides its end",
         )
     reader = _read(data, stop)
     add(Check.passed("pdf-input", "a readable, unencrypted PDF"))
@@ -296,7 +310,13 @@ def _checks(
             )
         )
     if trusted and not draft.failed():
-        add(check_pages(data, inner.transcript))
+        # pdfium inflates what it draws without a limit of its own: everything in the file is
+        # measured first, under a budget, and a file over it is not handed to pdfium.
+        problem = _inflation_problem(reader)
+        if problem:
+            add(Check.problem("pages", SubIndication.FORMAT_FAILURE, f"the pages were not read: {problem}"))
+        else:
+            add(check_pages(data, inner.transcript))
     else:
         add(Check.skipped("pages", "not compared: the file did not pass the checks above"))
 
@@ -322,11 +342,7 @@ def _revisions(data: bytes, reader: PdfFileReader, stop: Any) -> None:
         return stop("pdf-revisions", SubIndication.FORMAT_FAILURE, detail)
 
     tail = _TAIL.search(data[-4096:])
-    if tail is None:
-        raise refuse(
-            "the file does not end with its last revision's startxref and %%EOF: bytes were added "
-            "after the end of the document, or an update hides its end"
-        )
+    assert tail is not None  # checked before the file was read
     xrefs = reader.xrefs
     revisions = xrefs.total_revisions
     if int(tail.group(1)) != xrefs.get_startxref_for_revision(revisions - 1):
@@ -411,6 +427,60 @@ def _signature_timestamp(validity: Any) -> Check:
             f"the signature time-stamp ({when}) comes from an authority you do not trust",
         )
     return Check.passed("pdf-timestamp", f"signature time-stamped at {when} by a trusted authority")
+
+
+def _inflation_problem(reader: PdfFileReader) -> str | None:
+    """Why the file's streams could not be drawn within the budget, or None. Every stream of
+    every revision is measured (inflated and counted, nothing kept); images by their size."""
+    budget = MAX_PAGE_INFLATION
+    refs = set()
+    for revision in range(reader.xrefs.total_revisions):
+        refs |= reader.xrefs.explicit_refs_in_revision(revision)
+    for ref in refs:
+        try:
+            stream = reader.get_object(ref)
+        except Exception:
+            continue
+        if not isinstance(stream, generic.StreamObject):
+            continue
+        if stream.get("/Subtype") == "/Image":
+            try:
+                pixels = int(stream.get("/Width", 0)) * int(stream.get("/Height", 0))
+            except (TypeError, ValueError):
+                return "an image has no usable size"
+            if pixels > MAX_IMAGE_PIXELS:
+                return f"an image of {pixels:,} pixels, more than {MAX_IMAGE_PIXELS:,}"
+        filters = stream.get("/Filter")
+        names = [str(f) for f in (filters if isinstance(filters, generic.ArrayObject) else [filters]) if f]
+        if not names or set(names) <= _SELF_BOUNDED:
+            continue
+        text = [n for n in names if n in _TEXT_FILTERS]
+        if names.count("/FlateDecode") != 1 or names[: len(text)] != text or not set(names) <= _MEASURED:
+            return f"a stream is compressed with {' '.join(names)}, which is not measured"
+        try:
+            raw = stream.encoded_data
+            for name in text:  # ASCII armour first (reportlab writes ASCII85 around Flate): no larger
+                raw = get_generic_decoder(name).decode(raw, None)
+            budget -= _inflated_size(raw, budget)
+        except _TooLarge:
+            return f"its streams inflate to more than {MAX_PAGE_INFLATION // _MIB} MiB"
+        except Exception as exc:  # the armour's decoders raise their own kinds on damaged data
+            return f"a stream is damaged ({type(exc).__name__})"
+    return None
+
+
+def _inflated_size(raw: bytes, budget: int) -> int:
+    inflater = zlib.decompressobj()
+    total, pending = 0, raw
+    try:
+        while pending:
+            total += len(inflater.decompress(pending, _MIB))
+            if total > budget:
+                raise _TooLarge
+            pending = inflater.unconsumed_tail
+    except zlib.error as exc:
+        raise ValueError(str(exc)) from None
+    return total
 
 
 def bounded_data(stream: generic.StreamObject, cap: int) -> bytes:
