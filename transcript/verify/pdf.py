@@ -31,10 +31,11 @@ institution's signature covers, through the reader that checked the signature.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pikepdf
@@ -69,6 +70,7 @@ MAX_IMAGE_PIXELS = 40_000_000
 _TEXT_FILTERS = frozenset({"/ASCIIHexDecode", "/ASCII85Decode"})
 _SELF_BOUNDED = _TEXT_FILTERS | {"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode"}
 _MEASURED = _SELF_BOUNDED | {"/FlateDecode"}
+_DEFLATE_MOST = 1032  # the largest expansion one layer of Deflate allows
 #: What pyHanko may inflate while it reads a file (object and cross-reference streams, the
 #: validation data): tighter than its defaults, which allow 256 MiB per stream and a hundred
 #: times the file in all, so that a verification stays within a web worker's memory.
@@ -312,7 +314,7 @@ def _checks(
     if trusted and not draft.failed():
         # pdfium inflates what it draws without a limit of its own: everything in the file is
         # measured first, under a budget, and a file over it is not handed to pdfium.
-        problem = _inflation_problem(reader)
+        problem = _inflation_problem(data, reader)
         if problem:
             add(Check.problem("pages", SubIndication.FORMAT_FAILURE, f"the pages were not read: {problem}"))
         else:
@@ -429,20 +431,15 @@ def _signature_timestamp(validity: Any) -> Check:
     return Check.passed("pdf-timestamp", f"signature time-stamped at {when} by a trusted authority")
 
 
-def _inflation_problem(reader: PdfFileReader) -> str | None:
-    """Why the file's streams could not be drawn within the budget, or None. Every stream of
-    every revision is measured (inflated and counted, nothing kept); images by their size."""
-    budget = MAX_PAGE_INFLATION
-    refs = set()
-    for revision in range(reader.xrefs.total_revisions):
-        refs |= reader.xrefs.explicit_refs_in_revision(revision)
-    for ref in refs:
-        try:
-            stream = reader.get_object(ref)
-        except Exception:
-            continue
-        if not isinstance(stream, generic.StreamObject):
-            continue
+def _inflation_problem(data: bytes, reader: PdfFileReader) -> str | None:
+    """Why the file's streams could not be drawn within the budget, or None.
+
+    Deflate expands at most 1,032 times, so a file whose compressed streams could not exceed
+    the budget even at that ratio is not inflated at all; otherwise every stream is inflated
+    and counted (nothing kept). Images count by their stated size.
+    """
+    streams = []
+    for stream in _streams(data, reader):
         if stream.get("/Subtype") == "/Image":
             try:
                 pixels = int(stream.get("/Width", 0)) * int(stream.get("/Height", 0))
@@ -457,16 +454,51 @@ def _inflation_problem(reader: PdfFileReader) -> str | None:
         text = [n for n in names if n in _TEXT_FILTERS]
         if names.count("/FlateDecode") != 1 or names[: len(text)] != text or not set(names) <= _MEASURED:
             return f"a stream is compressed with {' '.join(names)}, which is not measured"
+        streams.append((stream, text))
+    if sum(_DEFLATE_MOST * len(s.encoded_data) for s, _ in streams) <= MAX_PAGE_INFLATION:
+        return None
+    budget = MAX_PAGE_INFLATION
+    for stream, text in streams:
         try:
             raw = stream.encoded_data
             for name in text:  # ASCII armour first (reportlab writes ASCII85 around Flate): no larger
-                raw = get_generic_decoder(name).decode(raw, None)
+                raw = _unarmoured(name, raw)
             budget -= _inflated_size(raw, budget)
         except _TooLarge:
             return f"its streams inflate to more than {MAX_PAGE_INFLATION // _MIB} MiB"
         except Exception as exc:  # the armour's decoders raise their own kinds on damaged data
             return f"a stream is damaged ({type(exc).__name__})"
     return None
+
+
+def _streams(data: bytes, reader: PdfFileReader) -> Iterator[generic.StreamObject]:
+    """Every stream object of the file as it stands. Streams are never inside object streams,
+    and an object without the keyword "stream" is not one, so only those are parsed."""
+    xrefs = reader.xrefs
+    last = xrefs.total_revisions - 1
+    refs = set()
+    for revision in range(xrefs.total_revisions):
+        refs |= xrefs.explicit_refs_in_revision(revision)
+    for ref in refs:
+        offset = xrefs.get_historical_ref(ref, last)
+        if not isinstance(offset, int):
+            continue
+        end = data.find(b"endobj", offset)
+        if data.find(b"stream", offset, end if end >= 0 else len(data)) < 0:
+            continue
+        try:
+            stream = reader.get_object(ref)
+        except Exception:
+            continue
+        if isinstance(stream, generic.StreamObject):
+            yield stream
+
+
+def _unarmoured(name: str, data: bytes) -> bytes:
+    if name == "/ASCII85Decode":
+        body = bytes(data).split(b"~>", 1)[0]
+        return base64.a85decode(body.removeprefix(b"<~"), ignorechars=b" \t\n\r\x0b\x0c")
+    return get_generic_decoder(name).decode(data, None)
 
 
 def _inflated_size(raw: bytes, budget: int) -> int:
