@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import re
 import zlib
 from collections.abc import Iterator, Sequence
@@ -41,7 +42,13 @@ from typing import Any
 import pikepdf
 from cryptography import x509
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.decode_limits import DecodeLimits, DocumentDecodeBudget, StreamDecodeLimits
+from pyhanko.pdf_utils.decode_limits import (
+    DEFAULT_PURPOSE_LIMITS,
+    DecodeLimits,
+    DecodePurpose,
+    DocumentDecodeBudget,
+    StreamDecodeLimits,
+)
 from pyhanko.pdf_utils.filters import get_generic_decoder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -76,6 +83,14 @@ _DEFLATE_MOST = 1032  # the largest expansion one layer of Deflate allows
 #: times the file in all, so that a verification stays within a web worker's memory.
 DECODE_LIMITS = DecodeLimits(
     per_stream=StreamDecodeLimits(max_output_size=32 * _MIB),
+    per_purpose={
+        **DEFAULT_PURPOSE_LIMITS,
+        # The reader walks every entry in Python: a cross-reference stream of a few kilobytes
+        # inflating to megabytes of entries would hold a worker for seconds. 512 KiB is some
+        # 70,000 objects; a transcript package has a few dozen.
+        DecodePurpose.XREF_STREAM: StreamDecodeLimits(max_ratio=None, max_output_size=512 * 1024),
+        DecodePurpose.OBJECT_STREAM: StreamDecodeLimits(max_ratio=None, max_output_size=8 * _MIB),
+    },
     document_budget=DocumentDecodeBudget(base_allowance=96 * _MIB, max_ratio=4),
 )
 MAX_VALIDATION_ITEMS = 256
@@ -83,6 +98,8 @@ MAX_ATTACHMENTS = 8
 # The end of a PDF: "startxref", the offset, "%%EOF", and at most one end-of-line after it.
 _TAIL = re.compile(rb"(?:\r\n|\r|\n)startxref(?:\r\n|\r|\n| )+(\d+)(?:\r\n|\r|\n| )+%%EOF(?:\r\n|\r|\n)?\Z")
 _EOF_MARKER = re.compile(rb"(?:\r|\n)%%EOF")
+_XREF_ENTRY = re.compile(rb"\d+ +\d+ +[fn](?=\s)")  # "0000000017 00000 n": loosely, as readers accept it
+MAX_XREF_ENTRIES = 100_000
 
 
 class _Stop(Exception):
@@ -169,6 +186,12 @@ def _checks(
             SubIndication.FORMAT_FAILURE,
             "the file does not end with its last revision's startxref and %%EOF: bytes were added "
             "after the end of the document, or an update hides its end",
+        )
+    if _too_many_entries(data):
+        raise stop(
+            "pdf-revisions",
+            SubIndication.FORMAT_FAILURE,
+            f"the file declares more than {MAX_XREF_ENTRIES:,} objects; a transcript package has a few dozen",
         )
     reader = _read(data, stop)
     add(Check.passed("pdf-input", "a readable, unencrypted PDF"))
@@ -321,6 +344,13 @@ def _checks(
             add(check_pages(data, inner.transcript))
     else:
         add(Check.skipped("pages", "not compared: the file did not pass the checks above"))
+
+
+def _too_many_entries(data: bytes) -> bool:
+    """Cross-reference table entries counted before any reader builds them: readers keep each
+    as an object, and a 20 MB file of free entries would take a worker's memory and seconds."""
+    entries = _XREF_ENTRY.finditer(data)
+    return next(itertools.islice(entries, MAX_XREF_ENTRIES, None), None) is not None
 
 
 def _read(data: bytes, stop: Any) -> PdfFileReader:
