@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint format generate bench clean
+.PHONY: setup demo test lint format generate bench fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/package.py
 	$(BIN)/python benchmarks/issue.py --students 200
+
+# Five minutes of the verifier against mutated genuine files and random input (the fuzz
+# tests' mutators, for longer); fails when a verification raises, hangs or passes a forgery.
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz.py --seconds 300
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

@@ -1364,3 +1364,29 @@ def test_an_encrypted_package_is_refused(world: World, kind: str) -> None:
     with opened(data) as pdf:
         assert pdf.is_encrypted and embedded(data) == world.signed[A]
     assert_refused(verify(world, data))
+
+
+@pytest.mark.parametrize("entries", [150_000, 900_000])
+def test_a_huge_cross_reference_table_is_refused_within_bounded_memory(
+    world: World, entries: int, tmp_path: Path
+) -> None:
+    """An update of free entries only (18 MB at 900,000): readers build an object per entry,
+    so the file is refused before any reader reads it, under 256 MB."""
+    data = world.package
+    previous = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    table = b"xref\n0 %d\n" % entries + b"0000000000 65535 f\r\n" * entries
+    forged = (
+        data
+        + table
+        + b"trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+        % (
+            entries,
+            previous,
+            len(data),
+        )
+    )
+    path = tmp_path / "huge-xref.pdf"
+    path.write_bytes(forged)
+    result = verify_in_child(world, path)
+    assert result["verdict"] != "TOTAL-PASSED"
+    assert result["rss"] < 256 * 1024 * 1024
