@@ -98,7 +98,9 @@ MAX_ATTACHMENTS = 8
 # The end of a PDF: "startxref", the offset, "%%EOF", and at most one end-of-line after it.
 _TAIL = re.compile(rb"(?:\r\n|\r|\n)startxref(?:\r\n|\r|\n| )+(\d+)(?:\r\n|\r|\n| )+%%EOF(?:\r\n|\r|\n)?\Z")
 _EOF_MARKER = re.compile(rb"(?:\r|\n)%%EOF")
-_XREF_ENTRY = re.compile(rb"\d+ +\d+ +[fn](?=\s)")  # "0000000017 00000 n": loosely, as readers accept it
+# "0000000017 00000 n", loosely as readers accept it; bounded runs, so that the long digit runs
+# of a signature's hexadecimal /Contents cost linear time.
+_XREF_ENTRY = re.compile(rb"(?<!\d)\d{1,10} {1,3}\d{1,5} {1,3}[fn](?=\s)")
 MAX_XREF_ENTRIES = 100_000
 
 
