@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -38,23 +37,23 @@ _GPAX = re.compile(r"GPAX\)?\s*:?\s*(\d+\.\d+)")
 _NEAR = [bytes(int(abs(level - near) <= 64) for level in range(256)) for near in range(256)]
 
 
-_KEPT = re.compile(r"[0-9A-Za-z.\-\u0e00-\u0e7f]")
+_NOT_KEPT = re.compile(r"[^0-9A-Za-z.\-\u0e00-\u0e7f]")
 _THAI = re.compile(r"[\u0e01-\u0e5b]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
-def _normal(text: str) -> Iterator[tuple[str, int]]:
-    """The characters compared (letters, digits, '.' and '-', lower-case; SARA AM in one form)
-    with their positions in `text`."""
+def _normal(text: str) -> tuple[str, list[int]]:
+    """The characters compared (letters, digits, '.' and '-', lower-case; SARA AM in one form),
+    and the position in `text` of each."""
     # NIKHAHIT + SARA AA is how some fonts' maps spell SARA AM: it becomes SARA AM and a
     # character that is dropped, so that positions stay those of `text`.
     text = text.replace("\u0e4d\u0e32", "\u0e33\x00")
-    for match in _KEPT.finditer(text):
-        yield match.group().lower(), match.start()
+    dropped = _NOT_KEPT.sub("\x00", text)
+    return dropped.replace("\x00", "").lower(), [i for i, c in enumerate(dropped) if c != "\x00"]
 
 
 def normalise(text: str) -> str:
-    return "".join(c for c, _ in _normal(unicodedata.normalize("NFC", text)))
+    return _normal(unicodedata.normalize("NFC", text))[0]
 
 
 @dataclass
@@ -74,9 +73,7 @@ class _Pages:
         self.text += text
 
     def finish(self) -> None:
-        pairs = list(_normal(self.text))
-        self.flat = "".join(c for c, _ in pairs)
-        self.flat_where = [i for _, i in pairs]
+        self.flat, self.flat_where = _normal(self.text)
 
     def find(self, value: str) -> list[tuple[int, int]] | None:
         """Where the normalised `value` stands on the pages (the last occurrence), or None."""
