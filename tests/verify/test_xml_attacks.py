@@ -105,6 +105,9 @@ def _crafted(signed: bytes) -> dict[str, bytes]:
     return {
         "text after the signature": signed.replace(b"</ds:Signature>", b"</ds:Signature>forged text"),
         "text inside SignedInfo": signed.replace(b"<ds:SignedInfo>", b"<ds:SignedInfo>forged", 1),
+        "text after a comment inside SignedInfo": signed.replace(
+            b"<ds:SignedInfo>", b"<ds:SignedInfo><!-- c -->forged", 1
+        ),
         "xml:id equal to the SignedProperties Id": signed.replace(
             b"<tc:TranscriptContext>", b'<tc:TranscriptContext xml:id="' + properties_id + b'">', 1
         ),
@@ -155,6 +158,7 @@ def _crafted(signed: bytes) -> dict[str, bytes]:
     [
         "text after the signature",
         "text inside SignedInfo",
+        "text after a comment inside SignedInfo",
         "xml:id equal to the SignedProperties Id",
         "an Id equal to the SignedProperties Id in the content",
         "a second SigningTime",
@@ -188,6 +192,8 @@ def test_a_comment_between_the_signatures_parts_is_harmless(signed: bytes, pki: 
     """Comments are not text: a signature with one still verifies (the signature excludes them)."""
     data = _crafted(signed)["a comment between the signature's parts"]
     assert verify(data, pki.trust()).verdict is Verdict.TOTAL_PASSED
+    at_the_end_of_a_value = signed.replace(b"</ds:SignatureValue>", b"<!-- c --></ds:SignatureValue>", 1)
+    assert verify(at_the_end_of_a_value, pki.trust()).verdict is Verdict.TOTAL_PASSED
 
 
 def test_a_signature_of_other_bytes_with_the_right_shape(

@@ -441,13 +441,17 @@ def _children_problem(element: etree._Element, allowed: dict[str, tuple[int, int
 
 def _stray_text(signature: etree._Element) -> str | None:
     """Non-blank text between the signature's elements (or after it), which no reader expects."""
-    for element in signature.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if len(element) and element.text and element.text.strip():
-            return element.text.strip()[:40]
-        if element.tail and element.tail.strip():
-            return element.tail.strip()[:40]
+    for node in signature.iter():
+        if isinstance(node.tag, str):
+            container = any(isinstance(child.tag, str) for child in node)
+            if container and node.text and node.text.strip():
+                return node.text.strip()[:40]
+            if node.tail and node.tail.strip():
+                return node.tail.strip()[:40]
+        elif node.tail and node.tail.strip():  # after a comment: text unless within a value
+            parent = node.getparent()
+            if parent is None or any(isinstance(child.tag, str) for child in parent):
+                return node.tail.strip()[:40]
     return None
 
 
