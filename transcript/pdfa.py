@@ -249,6 +249,11 @@ def xmp_value(pdf: bytes | pikepdf.Pdf, name: str) -> str | None:
         if metadata is None:
             return None
         packet = metadata.read_bytes()
+    return xmp_property(packet, name)
+
+
+def xmp_property(packet: bytes, name: str) -> str | None:
+    """An ETDA electronic-document property of an XMP packet (None when it has none)."""
     start, end = packet.find(b"<x:xmpmeta"), packet.find(b"</x:xmpmeta>")
     if start < 0 or end < 0:
         return None

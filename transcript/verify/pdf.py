@@ -59,9 +59,9 @@ from pyhanko_certvalidator import ValidationContext
 
 from .. import sync
 from ..fastpaths import remember_valid_paths
-from ..pdfa import ED_NS
+from ..pdfa import xmp_property
 from ..trust import TrustSettings, asn1_certificate, validation_context
-from ..xmlio import MAX_DOCUMENT_BYTES, parse_untrusted
+from ..xmlio import MAX_DOCUMENT_BYTES
 from .pages import check_pages
 from .pdfpolicy import STRICT_POLICY, revision_purpose
 from .report import Check, ReportDraft, Signer, SubIndication, VerificationReport
@@ -575,8 +575,7 @@ def _embedded_xml(signed: Any, max_bytes: int, stop: Any) -> tuple[str, bytes, s
         return stop("embedded-xml", SubIndication.FORMAT_FAILURE, detail)
 
     try:
-        files = signed.root.get("/AF")
-        files = files.get_object() if files is not None else None
+        files = _entry(signed, signed.root, "/AF")
     except Exception:
         files = None
     if not isinstance(files, generic.ArrayObject):
@@ -586,10 +585,10 @@ def _embedded_xml(signed: Any, max_bytes: int, stop: Any) -> tuple[str, bytes, s
     found = []
     for entry in files:
         try:
-            spec = entry.get_object()
-            stream = spec["/EF"].get_object()["/F"].get_object()
-            name = str(spec.get("/UF", spec.get("/F", "")))
-            relationship = spec.get("/AFRelationship")
+            spec = _resolved(signed, entry)
+            stream = _entry(signed, _entry(signed, spec, "/EF"), "/F")
+            name = str(_entry(signed, spec, "/UF") or _entry(signed, spec, "/F") or "")
+            relationship = _entry(signed, spec, "/AFRelationship")
         except Exception:
             continue
         if not isinstance(stream, generic.StreamObject):
@@ -607,33 +606,30 @@ def _embedded_xml(signed: Any, max_bytes: int, stop: Any) -> tuple[str, bytes, s
     return found[0]
 
 
+def _resolved(signed: Any, value: Any) -> Any:
+    """`value`, an indirect reference resolved in the signed revision (through the resolver:
+    an object reached through a dictionary of an older revision may not know its container)."""
+    return signed.get_object(value.reference) if isinstance(value, generic.IndirectObject) else value
+
+
+def _entry(signed: Any, dictionary: Any, key: str) -> Any:
+    """`dictionary[key]` in the signed revision, or None."""
+    if not isinstance(dictionary, generic.DictionaryObject) or key not in dictionary:
+        return None
+    return _resolved(signed, dictionary.raw_get(key))
+
+
 def _xmp_value(signed: Any, name: str) -> str | None:
     """An ETDA electronic-document property of the signed revision's XMP (as an element or an
     attribute of rdf:Description: both are RDF)."""
     try:
-        stream = signed.root.get("/Metadata")
-        stream = stream.get_object() if stream is not None else None
+        stream = _entry(signed, signed.root, "/Metadata")
         if not isinstance(stream, generic.StreamObject):
             return None
         packet = bounded_data(stream, MAX_XMP_BYTES)
     except Exception:
         return None
-    start, end = packet.find(b"<x:xmpmeta"), packet.find(b"</x:xmpmeta>")
-    if start < 0 or end < 0:
-        return None
-    try:
-        root = parse_untrusted(packet[start : end + len(b"</x:xmpmeta>")]).getroot()
-    except Exception:
-        return None
-    tag = f"{{{ED_NS}}}{name}"
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag == tag and element.text:
-            return element.text.strip()
-        if tag in element.attrib:
-            return element.attrib[tag]
-    return None
+    return xmp_property(packet, name)
 
 
 def _short(exc: Exception) -> str:
