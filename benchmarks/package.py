@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import transcript
+from transcript import _speedups
 from transcript.keys import load_identity, password_from
 from transcript.pades import PdfSigner
 from transcript.pdfa import package_pdf
@@ -49,6 +50,8 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
+    enabled = _speedups.enable()  # as the applications run (see transcript._speedups)
+    print(f"speed-ups: {', '.join(enabled) or 'none (libraries not at the pinned versions)'}")
     with tempfile.TemporaryDirectory(prefix="package-bench-") as scratch:
         demo = create_demo_pki(Path(scratch) / "pki")
         identity = load_identity(demo.registrar_p12, password=password_from(password_file=demo.password_file))

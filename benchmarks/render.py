@@ -21,6 +21,7 @@ from pathlib import Path
 
 from xmlio import synthetic
 
+from transcript import _speedups
 from transcript.render import layout, render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,8 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
+    enabled = _speedups.enable()  # as the applications run (see transcript._speedups)
+    print(f"speed-ups: {', '.join(enabled) or 'none (libraries not at the pinned versions)'}")
     bachelor = (ROOT / "examples" / "transcripts" / "bachelor-honours.xml").read_bytes()
     long = synthetic(200)
     cases = [

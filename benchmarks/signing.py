@@ -29,6 +29,7 @@ from lxml import etree
 from xmlio import synthetic
 
 import transcript
+from transcript import _speedups
 from transcript.keys import load_identity, password_from
 from transcript.pki import create_demo_pki
 from transcript.signing import XmlSigner
@@ -64,6 +65,8 @@ def main() -> None:
     parser.add_argument("--courses", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
+    enabled = _speedups.enable()  # as the applications run (see transcript._speedups)
+    print(f"speed-ups: {', '.join(enabled) or 'none (libraries not at the pinned versions)'}")
 
     with tempfile.TemporaryDirectory(prefix="signing-bench-") as scratch:
         folder = Path(scratch)

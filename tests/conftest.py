@@ -51,3 +51,16 @@ def require_tool(name: str) -> str:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{name} is required in CI but not installed (see .ci/run)")
     pytest.skip(f"{name} is not installed")
+
+
+@pytest.fixture
+def speedups():  # type: ignore[no-untyped-def]
+    """Every speed-up of `transcript._speedups` enabled for one test, the libraries' own code
+    given back after it (skipped where the libraries are not at the pinned versions)."""
+    from transcript import _speedups
+
+    if _speedups.mismatched():
+        pytest.skip(f"libraries not at the speed-ups' pinned versions: {_speedups.mismatched()}")
+    _speedups.enable()
+    yield
+    _speedups.disable()

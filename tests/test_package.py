@@ -222,20 +222,20 @@ def test_files_verified_together_get_the_reports_they_get_alone(setup) -> None:
 
 
 def test_a_batch_validates_a_signers_path_once_and_never_remembers_a_failure(
-    setup, tmp_path: Path, monkeypatch
+    setup, tmp_path: Path, monkeypatch, speedups
 ) -> None:
     """The editions of a transcript share one signer: its path is validated for the first
     file and given again for the others; a path that fails is validated again each time."""
-    from transcript import fastpaths
+    from transcript._speedups import pyhanko as fast_pyhanko
 
-    library = fastpaths._library_find_valid_path
+    library = fast_pyhanko._library_find_valid_path
     validated: list[str] = []
 
     async def counted(certificate, *args, **kwargs):  # type: ignore[no-untyped-def]
         validated.append(certificate.subject.human_friendly)
         return await library(certificate, *args, **kwargs)
 
-    monkeypatch.setattr(fastpaths, "_library_find_valid_path", counted)
+    monkeypatch.setattr(fast_pyhanko, "_library_find_valid_path", counted)
     good = setup["package"]
     assert [r.verdict for r in verify_pdfs([good, good, good], setup["trust"])] == [Verdict.TOTAL_PASSED] * 3
     assert len(validated) == 1

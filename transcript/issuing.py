@@ -126,6 +126,12 @@ def _start(settings: IssueSettings) -> None:
     from converters.institution import load_institution
     from converters.profile import load_profile
 
+    if multiprocessing.parent_process() is not None:
+        # A worker process of the run is the run's own: it takes the speed-ups that replace
+        # library internals (a caller's own process, with one worker, is left as it is).
+        from . import _speedups
+
+        _speedups.enable()
     profile = load_profile(settings.profile)
     institution = load_institution(settings.export_dir / profile.institution_file)
     identity = load_identity(settings.key, password=settings.password, chain_path=settings.chain)

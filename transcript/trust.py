@@ -20,11 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko_certvalidator import ValidationContext
 
-from . import fastpaths
 from .errors import TranscriptError
-
-# Certificate and PDF signature checks spend much of their time in these library paths.
-fastpaths.install()
 
 
 class TrustError(TranscriptError):

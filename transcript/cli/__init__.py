@@ -156,6 +156,11 @@ def main() -> None:
     # pyHanko logs every validation failure with a traceback; the report already says it.
     for name in ("pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    # The command is an application: it takes the speed-ups that replace library internals
+    # (at the library versions they were written for; see transcript._speedups).
+    from .. import _speedups
+
+    _speedups.enable()
     try:
         app()
     except KeyboardInterrupt:

@@ -31,8 +31,6 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
 from reportlab.platypus import paragraph as rl_paragraph
 
-from .. import fastpaths
-
 REGULAR = "Sarabun"
 BOLD = "Sarabun-Bold"
 SARA_AM = "\u0e33"
@@ -76,7 +74,7 @@ def register_fonts() -> FontSet:
 # first appear, and editions with the same characters in the same order (every English
 # edition of a curriculum, as a rule) embed identical subsets: each program is cut once,
 # remembered by its exact codes, the least recently used going first. (Their compressed
-# streams are remembered by content too, see `fastpaths`.)
+# streams are remembered by content too, see `transcript._speedups.reportlab`.)
 _SUBSETS_LIMIT = 32
 
 
@@ -130,7 +128,6 @@ def _install_hooks() -> None:
     ttfonts.shapeFragWord = shape_frag_word
     rl_paragraph.shapeFragWord = shape_frag_word
     ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
-    fastpaths.install_pdf_writing()
 
 
 # Shaping results by (font, size, text) of single-fragment words. reportlab shapes every word

@@ -58,7 +58,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from .. import sync
-from ..fastpaths import remember_valid_paths
+from .._speedups.pyhanko import remember_valid_paths
 from ..pdfa import xmp_property
 from ..trust import TrustSettings, asn1_certificate, validation_context
 from ..xmlio import MAX_DOCUMENT_BYTES
