@@ -34,9 +34,9 @@ from pathlib import Path
 multiprocessing.parent_process = lambda: True  # run as an issuing worker process would
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-from transcript import issuing
-from transcript.keys import password_from
-from transcript.pki import DemoPki
+from transcript.issuing import run as issuing
+from transcript.pki.keys import password_from
+from transcript.demo.pki import DemoPki
 from converters.export import ExportReader
 from converters.profile import load_profile
 
@@ -89,7 +89,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
-    from transcript.pki import create_demo_pki
+    from transcript.demo.pki import create_demo_pki
 
     with tempfile.TemporaryDirectory(prefix="instructions-") as folder:
         scratch = Path(folder)

@@ -38,7 +38,7 @@ def child(export: str, out: str, jobs: int, mode: str) -> None:
         report = convert_export(export, out, jobs=jobs)
         done = report.written
     else:
-        from transcript.issuing import issue_export
+        from transcript.issuing.run import issue_export
 
         issued = issue_export(export, out, jobs=jobs)
         done = issued.count("issued")

@@ -21,14 +21,14 @@ from pathlib import Path
 
 import transcript
 from transcript import _speedups
-from transcript.keys import load_identity, password_from
-from transcript.pades import PdfSigner
-from transcript.pdfa import package_pdf
-from transcript.pki import create_demo_pki
+from transcript.demo.pki import create_demo_pki
+from transcript.pdfa.container import package_pdf
+from transcript.pki.keys import load_identity, password_from
+from transcript.pki.trust import TrustSettings
+from transcript.pki.tsa import LocalTimeStampAuthority, TimeStampClient
 from transcript.render import layout, render_pdf
-from transcript.signing import XmlSigner
-from transcript.trust import TrustSettings
-from transcript.tsa import LocalTimeStampAuthority, TimeStampClient
+from transcript.sign.pades import PdfSigner
+from transcript.sign.xades import XmlSigner
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -30,10 +30,10 @@ from xmlio import synthetic
 
 import transcript
 from transcript import _speedups
-from transcript.keys import load_identity, password_from
-from transcript.pki import create_demo_pki
-from transcript.signing import XmlSigner
-from transcript.trust import TrustSettings
+from transcript.demo.pki import create_demo_pki
+from transcript.pki.keys import load_identity, password_from
+from transcript.pki.trust import TrustSettings
+from transcript.sign.xades import XmlSigner
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 

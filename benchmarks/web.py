@@ -23,12 +23,12 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from transcript.keys import load_identity, password_from
+from transcript.demo.pki import create_demo_pki
 from transcript.package import build_package
-from transcript.pades import PdfSigner
-from transcript.pki import create_demo_pki
-from transcript.signing import XmlSigner
-from transcript.trust import TrustSettings
+from transcript.pki.keys import load_identity, password_from
+from transcript.pki.trust import TrustSettings
+from transcript.sign.pades import PdfSigner
+from transcript.sign.xades import XmlSigner
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -35,7 +35,7 @@ from transcript import (
     Transcript,
     TranscriptContext,
 )
-from transcript.xmlio import schema_path
+from transcript.model.xmlio import schema_path
 
 SYMBOLS = ["A", "B+", "B", "C+", "C", "D+", "D", "F", "S", "W"]
 

@@ -27,8 +27,8 @@ from transcript import (
     Transcript,
     TranscriptContext,
 )
-from transcript.rules import check
-from transcript.xmlio import parse_untrusted, schema_problems
+from transcript.model.xmlio import parse_untrusted, schema_problems
+from transcript.rules.checks import check
 
 from .csvfile import Header, Row
 from .institution import SEMESTER_ORDER, Institution

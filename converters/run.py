@@ -22,17 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import transcript as tc
-from transcript.files import prepare_output, write_atomically
-from transcript.parallel import run_streamed
+from transcript.model.constants import BANGKOK
 from transcript.problems import Problem
+from transcript.util.files import prepare_output, write_atomically
+from transcript.util.parallel import run_streamed
 
 from .assemble import Settings, StudentRows, build_checked, build_transcript, student_id_of
 from .csvfile import CsvError
 from .export import ExportReader, Rejected, Students
 from .institution import InstitutionError, load_institution
 from .profile import Profile, load_profile
-
-BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from transcript.problems import Problem, Severity
-from transcript.rules import nidn_check_digit
+from transcript.rules.checks import nidn_check_digit
 
 BE_OFFSET = 543
 BE_FROM = 2400  # a year at or above this is Buddhist era

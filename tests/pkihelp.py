@@ -9,9 +9,9 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from transcript.keys import PrivateKey, SigningIdentity
-from transcript.pki import issue_certificate, issue_crl, name, new_key
-from transcript.trust import TrustSettings
+from transcript.demo.pki import issue_certificate, issue_crl, name, new_key
+from transcript.pki.keys import PrivateKey, SigningIdentity
+from transcript.pki.trust import TrustSettings
 
 NOW = dt.datetime.now(dt.timezone.utc)
 

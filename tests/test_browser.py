@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from transcript.keys import load_identity, password_from
-from transcript.pki import create_demo_pki
-from transcript.signing import XmlSigner
-from transcript.trust import TrustSettings
+from transcript.demo.pki import create_demo_pki
+from transcript.pki.keys import load_identity, password_from
+from transcript.pki.trust import TrustSettings
+from transcript.sign.xades import XmlSigner
 from transcript.web import create_app
 
 from .conftest import EXAMPLES, require_tool

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from transcript.xmlio import TC_NS
+from transcript.model.xmlio import TC_NS
 
 from .conftest import SAMPLE
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from transcript import BUILTIN_SCALES, THAI_8_LEVEL, THAI_PLUS_MINUS, Rounding, load_scale
-from transcript.grades import detect_scale, gpa
+from transcript.rules.grades import detect_scale, gpa
 
 
 def test_eight_level_scale_matches_the_specification() -> None:

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import transcript
-from transcript.issuing import issue_export
-from transcript.pki import create_demo_pki
-from transcript.tsa import LocalTimeStampAuthority
+from transcript.demo.pki import create_demo_pki
+from transcript.issuing.run import issue_export
+from transcript.pki.tsa import LocalTimeStampAuthority
 from transcript.verify import Verdict
 
 from .conftest import ROOT
@@ -113,7 +113,7 @@ def test_a_student_that_cannot_be_laid_out_fails_alone(tmp_path: Path) -> None:
 
 
 def test_an_unexpected_error_fails_one_student_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
-    from transcript import issuing
+    from transcript.issuing import run as issuing
 
     export = small_export(tmp_path / "export")
     original = issuing.package_pdf
@@ -187,3 +187,4 @@ def test_an_interrupted_run_resumes(tmp_path: Path) -> None:
     assert report.count("issued") + report.count("unchanged") == 8 and report.ok
     assert report.count("unchanged") >= 1
     assert not list(out.glob(".partial-*"))
+

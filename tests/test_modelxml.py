@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import transcript
-from transcript import modelxml, xmlio
 from transcript.generated import Text, Transcript
+from transcript.model import modelxml, xmlio
 
 from .conftest import EXAMPLES, ROOT, SAMPLE
 from .test_roundtrip_property import transcripts

@@ -13,16 +13,16 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 import transcript
-from transcript.icc import srgb_profile
-from transcript.keys import load_identity, password_from
+from transcript.demo.pki import create_demo_pki
 from transcript.package import build_package
-from transcript.pades import PadesError, PdfSigner
-from transcript.pdfa import ED_NS, package_pdf, xmp_value
-from transcript.pki import create_demo_pki
+from transcript.pdfa.container import ED_NS, package_pdf, xmp_value
+from transcript.pdfa.icc import srgb_profile
+from transcript.pki.keys import load_identity, password_from
+from transcript.pki.trust import TrustSettings
+from transcript.pki.tsa import LocalTimeStampAuthority, TimeStampClient
 from transcript.render import render_pdf
-from transcript.signing import XmlSigner
-from transcript.trust import TrustSettings
-from transcript.tsa import LocalTimeStampAuthority, TimeStampClient
+from transcript.sign.pades import PadesError, PdfSigner
+from transcript.sign.xades import XmlSigner
 from transcript.verify import Status, Verdict
 from transcript.verify.pdf import verify_pdfs
 
@@ -134,7 +134,7 @@ def test_verifications_in_parallel_threads_agree(setup) -> None:
     """Trust material is parsed once and shared: threads verifying at once must not mind."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from transcript.trust import asn1_certificate, asn1_crl
+    from transcript.pki.trust import asn1_certificate, asn1_crl
 
     asn1_certificate.cache_clear()
     asn1_crl.cache_clear()

@@ -101,7 +101,7 @@ def test_a_student_number_a_spreadsheet_would_run_is_refused(tmp_path: Path, num
 
 
 def test_manifest_csv_neutralises_every_cell_a_spreadsheet_would_run(tmp_path: Path) -> None:
-    from transcript.issuing import IssueReport, StudentRecord, _write_manifest
+    from transcript.issuing.run import IssueReport, StudentRecord, _write_manifest
 
     report = IssueReport(tmp_path)
     report.students = [

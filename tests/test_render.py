@@ -18,7 +18,7 @@ from lxml import etree
 import transcript
 from transcript.render import RenderError, render_pdf
 from transcript.render.thai import break_lines, long_date, words
-from transcript.signing import XmlSigner
+from transcript.sign.xades import XmlSigner
 
 from .conftest import EXAMPLES, require_tool
 from .pkihelp import AttackPki

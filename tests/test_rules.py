@@ -10,7 +10,7 @@ import pytest
 
 import transcript
 from transcript import THAI_8_LEVEL, THAI_PLUS_MINUS, Rounding
-from transcript.rules import nidn_check_digit
+from transcript.rules.checks import nidn_check_digit
 
 
 def codes(data: bytes, **kwargs) -> list[str]:

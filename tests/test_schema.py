@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from transcript.xmlio import TC_NS, schema_path
+from transcript.model.xmlio import TC_NS, schema_path
 
 from .conftest import ROOT, SAMPLE
 

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import transcript
-from transcript.keys import SigningKeyError, load_identity, password_from
-from transcript.pki import create_demo_pki
-from transcript.signing import C14N_INCLUSIVE, SigningError, XmlSigner
-from transcript.trust import RevocationPolicy
-from transcript.tsa import LocalTimeStampAuthority, TimeStampClient, TimeStampError
+from transcript.demo.pki import create_demo_pki
+from transcript.pki.keys import SigningKeyError, load_identity, password_from
+from transcript.pki.trust import RevocationPolicy
+from transcript.pki.tsa import LocalTimeStampAuthority, TimeStampClient, TimeStampError
+from transcript.sign.xades import C14N_INCLUSIVE, SigningError, XmlSigner
 from transcript.verify import Status, Verdict, verify
 
 from .conftest import EXAMPLES, require_tool
@@ -144,7 +144,7 @@ def test_signxml_copies_made_by_deep_copy_are_the_copies_it_makes(
     them); an inner element, whose ancestors declare namespaces, is copied signxml's way."""
     from signxml.xades import XAdESVerifier
 
-    from transcript.xmlsig import RootCopying
+    from transcript.sign.xmlsig import RootCopying
 
     class Copying(RootCopying, XAdESVerifier):
         pass

@@ -257,12 +257,12 @@ def test_importing_the_library_and_using_it_changes_no_other_library(tmp_path) -
         + f"""
 before = identities()
 import transcript
-from transcript.keys import load_identity, password_from
+from transcript.pki.keys import load_identity, password_from
 from transcript.package import build_package
-from transcript.pades import PdfSigner
-from transcript.pki import create_demo_pki
+from transcript.sign.pades import PdfSigner
+from transcript.demo.pki import create_demo_pki
 from transcript.render import render_pdf
-from transcript.trust import TrustSettings
+from transcript.pki.trust import TrustSettings
 after_import = identities()
 demo = create_demo_pki({str(tmp_path / "pki")!r})
 identity = load_identity(demo.registrar_p12, password=password_from(password_file=demo.password_file))

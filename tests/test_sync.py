@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from transcript import sync
+from transcript.util import sync
 
 
 async def _value(x: int) -> int:

@@ -11,12 +11,12 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from reportlab.pdfgen import canvas
 
-from transcript.keys import load_identity, password_from
+from transcript.demo.pki import create_demo_pki
 from transcript.package import build_package
-from transcript.pades import PdfSigner
-from transcript.pki import create_demo_pki
-from transcript.signing import XmlSigner
-from transcript.trust import TrustSettings
+from transcript.pki.keys import load_identity, password_from
+from transcript.pki.trust import TrustSettings
+from transcript.sign.pades import PdfSigner
+from transcript.sign.xades import XmlSigner
 from transcript.web import create_app
 
 from .conftest import EXAMPLES

@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from transcript.pki import create_demo_pki
-from transcript.trust import TrustSettings
+from transcript.demo.pki import create_demo_pki
+from transcript.pki.trust import TrustSettings
 from transcript.web import SECURITY_HEADERS, create_app
 
 from .verify.fuzzing import MUTATORS, Genuine, delete, flip, insert, make_genuine, mutate, truncate

@@ -11,7 +11,7 @@ from xsdata.models.datatype import XmlDateTime
 
 import transcript
 from transcript import InvalidDocument, Transcript
-from transcript.xmlio import TC_NS
+from transcript.model.xmlio import TC_NS
 
 DATE_TIME_ELEMENTS = {"IssueDateTime", "BirthDate", "DateOfAdmission", "DateOfGraduation"}
 

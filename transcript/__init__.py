@@ -14,8 +14,8 @@ The public API. The model classes are generated from ``xsd/transcript.xsd``::
     print(report.verdict, report.summary)       # TOTAL-PASSED, what the signed content says
 """
 
-from .errors import InvalidDocument, TranscriptError, UnknownGrade
-from .generated import (
+from transcript.errors import InvalidDocument, TranscriptError, UnknownGrade
+from transcript.generated import (
     AcademicSummary,
     AdditionalInformation,
     Address,
@@ -32,7 +32,13 @@ from .generated import (
     Transcript,
     TranscriptContext,
 )
-from .grades import (
+from transcript.model.xmlio import MAX_DOCUMENT_BYTES, TC_NS, TRANSCRIPT_OID, dump, load
+from transcript.pki.keys import SigningIdentity, SigningKeyError, load_identity
+from transcript.pki.trust import RevocationPolicy, TrustError, TrustSettings
+from transcript.pki.tsa import TimeStampClient, TimeStampError
+from transcript.problems import Problem, Severity, ValidationResult
+from transcript.rules.checks import check, nidn_check_digit, validate
+from transcript.rules.grades import (
     BUILTIN_SCALES,
     THAI_8_LEVEL,
     THAI_PLUS_MINUS,
@@ -41,15 +47,9 @@ from .grades import (
     Rounding,
     load_scale,
 )
-from .keys import SigningIdentity, SigningKeyError, load_identity
-from .problems import Problem, Severity, ValidationResult
-from .rules import check, nidn_check_digit, validate
-from .signing import SigningError, XmlSigner
-from .summary import compute_summary, grade_course
-from .trust import RevocationPolicy, TrustError, TrustSettings
-from .tsa import TimeStampClient, TimeStampError
-from .verify import Check, SignerList, Status, SubIndication, Verdict, VerificationReport, verify
-from .xmlio import MAX_DOCUMENT_BYTES, TC_NS, TRANSCRIPT_OID, dump, load
+from transcript.rules.summary import compute_summary, grade_course
+from transcript.sign.xades import SigningError, XmlSigner
+from transcript.verify import Check, SignerList, Status, SubIndication, Verdict, VerificationReport, verify
 
 __version__ = "0.1.0"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .problems import Problem
+from transcript.problems import Problem
 
 
 class TranscriptError(Exception):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .pades import PdfSigner
-from .pdfa import package_pdf
-from .render import RenderError, is_signed, render_verified
-from .trust import TrustSettings
-from .verify import verify
+from transcript.pdfa.container import package_pdf
+from transcript.pki.trust import TrustSettings
+from transcript.render import RenderError, is_signed, render_verified
+from transcript.sign.pades import PdfSigner
+from transcript.verify import verify
 
 
 def build_packages(

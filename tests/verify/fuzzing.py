@@ -31,13 +31,13 @@ from lxml import etree
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from transcript.keys import load_identity, password_from
+from transcript.demo.pki import DemoPki, create_demo_pki
 from transcript.package import build_package
-from transcript.pades import PdfSigner
-from transcript.pki import DemoPki, create_demo_pki
-from transcript.signing import XmlSigner
-from transcript.trust import TrustSettings
-from transcript.tsa import LocalTimeStampAuthority, TimeStampClient
+from transcript.pki.keys import load_identity, password_from
+from transcript.pki.trust import TrustSettings
+from transcript.pki.tsa import LocalTimeStampAuthority, TimeStampClient
+from transcript.sign.pades import PdfSigner
+from transcript.sign.xades import XmlSigner
 from transcript.verify import Status, Verdict, VerificationReport, verify
 
 from ..conftest import EXAMPLES

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from transcript.trust import TrustSettings
+from transcript.pki.trust import TrustSettings
 from transcript.verify import Status, Verdict, verify
 
 from ..conftest import ROOT

@@ -52,15 +52,15 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 import transcript
 from transcript import Status, TrustSettings, Verdict, VerificationReport
-from transcript.cades import has_reserved_signature
-from transcript.keys import SigningIdentity
+from transcript.demo.pki import issue_certificate, name, new_key
 from transcript.package import build_package
-from transcript.pades import PdfSigner
-from transcript.pdfa import package_pdf
-from transcript.pki import issue_certificate, name, new_key
+from transcript.pdfa.container import package_pdf
+from transcript.pki.keys import SigningIdentity
 from transcript.render import render_pdf
 from transcript.render.layout import Stamp, build_pdf
-from transcript.signing import XmlSigner
+from transcript.sign.cades import has_reserved_signature
+from transcript.sign.pades import PdfSigner
+from transcript.sign.xades import XmlSigner
 
 from ..conftest import EXAMPLES, require_tool
 from ..pkihelp import AttackPki

@@ -15,10 +15,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from lxml import etree
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
-from transcript import sync
-from transcript.keys import SigningIdentity
-from transcript.signing import XmlSigner, add_signature_timestamp
-from transcript.trust import TrustError
+from transcript.pki.keys import SigningIdentity
+from transcript.pki.trust import TrustError
+from transcript.sign.xades import XmlSigner, add_signature_timestamp
+from transcript.util import sync
 from transcript.verify import SignerList, Status, SubIndication, Verdict, verify
 
 from ..conftest import EXAMPLES
@@ -346,7 +346,7 @@ def test_another_organisation_under_the_same_ca_may_not_sign(pki: AttackPki, doc
 
 
 def test_a_certificate_without_an_organisation_may_not_sign(pki: AttackPki, document: bytes) -> None:
-    from transcript.pki import issue_certificate, name, new_key
+    from transcript.demo.pki import issue_certificate, name, new_key
 
     key = new_key()
     certificate = issue_certificate(name("Somebody (TEST ONLY)"), key, issuer=(pki.ca, pki.ca_key))

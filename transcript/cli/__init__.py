@@ -12,21 +12,19 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterator
-from datetime import timedelta, timezone
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import __version__
-from ..problems import Problem, Severity
-from ..xmlio import MAX_DOCUMENT_BYTES
+from transcript import __version__
+from transcript.model.xmlio import MAX_DOCUMENT_BYTES
+from transcript.problems import Problem, Severity
 
 if TYPE_CHECKING:
-    from ..keys import SigningIdentity
+    from transcript.pki.keys import SigningIdentity
 
-BANGKOK = timezone(timedelta(hours=7))
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -104,7 +102,7 @@ def read_input(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> bytes | Probl
 
 def _output_folder(out: Path) -> None:
     """Create the output folder (and clear an interrupted run's partial files), or stop."""
-    from ..files import prepare_output
+    from transcript.util.files import prepare_output
 
     try:
         prepare_output(out)
@@ -136,7 +134,7 @@ class _Inputs:
 
 def _load_identity(key: Path, cert: Path | None, password_file: Path | None) -> SigningIdentity:
     """Load the signing key once, asking for a password only when one is needed and nobody gave it."""
-    from ..keys import SigningKeyError, load_identity, password_from
+    from transcript.pki.keys import SigningKeyError, load_identity, password_from
 
     try:
         password = password_from(password_file=password_file)
@@ -158,7 +156,7 @@ def main() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     # The command is an application: it takes the speed-ups that replace library internals
     # (at the library versions they were written for; see transcript._speedups).
-    from .. import _speedups
+    from transcript import _speedups
 
     _speedups.enable()
     try:
@@ -169,4 +167,4 @@ def main() -> None:
 
 
 # The sub-commands register themselves on `app` when imported.
-from . import documents, signatures, pdf, issue, web, demo  # noqa: E402, F401, I001 - the order of --help
+from transcript.cli import documents, signatures, pdf, issue, web, demo  # noqa: E402, F401, I001 - the order of --help

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import _fail, app
+from transcript.cli import _fail, app
 
 
 @app.command("demo-pki")
@@ -17,7 +17,7 @@ def demo_pki_command(
     key_type: Annotated[str, typer.Option("--key-type", help="rsa or ec (P-256).")] = "rsa",
 ) -> None:
     """Create a TEST-ONLY PKI: root CA, issuing CA, registrar key (PKCS#12), time-stamp authority, CRLs."""
-    from ..pki import create_demo_pki
+    from transcript.demo.pki import create_demo_pki
 
     if key_type not in ("rsa", "ec"):
         raise _fail("--key-type must be rsa or ec")
@@ -40,8 +40,8 @@ def demo_tsa_command(
 ) -> None:
     """Run a TEST-ONLY time-stamp authority on 127.0.0.1 with the demo PKI's TSA key, until Ctrl-C."""
 
-    from ..pki import DemoPki
-    from ..tsa import LocalTimeStampAuthority
+    from transcript.demo.pki import DemoPki
+    from transcript.pki.tsa import LocalTimeStampAuthority
 
     demo = DemoPki(pki)
     if not demo.exists():

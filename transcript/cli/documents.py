@@ -9,10 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..grades import GradeScale, Rounding, load_scale
-from ..problems import Problem, ValidationResult
-from ..rules import validate
-from . import (
+from transcript.cli import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     RoundingChoice,
@@ -20,6 +17,9 @@ from . import (
     app,
     read_input,
 )
+from transcript.problems import Problem, ValidationResult
+from transcript.rules.checks import validate
+from transcript.rules.grades import GradeScale, Rounding, load_scale
 
 
 @app.command("validate")

@@ -9,13 +9,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import TranscriptError
-from . import (
+from transcript.cli import (
     EXIT_PROBLEMS,
     PadesChoice,
     _fail,
     app,
 )
+from transcript.errors import TranscriptError
 
 
 @app.command("issue")
@@ -78,8 +78,8 @@ def issue_command(
     2 when the run cannot start or must stop (key, password, time-stamp authority, disk, an
     export file that cannot be read).
     """
-    from ..issuing import IssueError, issue_export
-    from ..keys import password_from
+    from transcript.issuing.run import IssueError, issue_export
+    from transcript.pki.keys import password_from
 
     languages = tuple(dict.fromkeys(x.strip() for x in lang.split(",") if x.strip()))
     if not languages or any(x not in ("th", "en") for x in languages):

@@ -7,9 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InvalidDocument
-from ..problems import ValidationResult
-from . import (
+from transcript.cli import (
     EXIT_PROBLEMS,
     LanguageChoice,
     PadesChoice,
@@ -20,6 +18,8 @@ from . import (
     _output_folder,
     app,
 )
+from transcript.errors import InvalidDocument
+from transcript.problems import ValidationResult
 
 
 @app.command("render")
@@ -59,10 +59,10 @@ def render_command(
 
     Exit code 0 when every file was rendered, 1 when any was not, 2 for unusable options.
     """
-    from ..errors import InvalidDocument
-    from ..files import write_atomically
-    from ..render import RenderError, render_pdf
-    from ..trust import TrustError, TrustSettings
+    from transcript.errors import InvalidDocument
+    from transcript.pki.trust import TrustError, TrustSettings
+    from transcript.render import RenderError, render_pdf
+    from transcript.util.files import write_atomically
 
     settings = None
     if trust:
@@ -137,12 +137,12 @@ def package_command(
 
     Exit code 0 when every file was packaged, 1 when any was not, 2 for unusable options.
     """
-    from ..files import write_atomically
-    from ..package import build_packages
-    from ..pades import PadesError, PdfSigner
-    from ..render import RenderError
-    from ..trust import TrustError, TrustSettings
-    from ..tsa import TimeStampClient, TimeStampError
+    from transcript.package import build_packages
+    from transcript.pki.trust import TrustError, TrustSettings
+    from transcript.pki.tsa import TimeStampClient, TimeStampError
+    from transcript.render import RenderError
+    from transcript.sign.pades import PadesError, PdfSigner
+    from transcript.util.files import write_atomically
 
     try:
         settings = TrustSettings.from_files(trust, crl or [])

@@ -9,11 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import InvalidDocument
-from ..problems import Problem, ValidationResult
-from ..xmlio import MAX_DOCUMENT_BYTES
-from . import (
-    BANGKOK,
+from transcript.cli import (
     EXIT_PROBLEMS,
     RevocationChoice,
     _fail,
@@ -23,6 +19,10 @@ from . import (
     app,
     read_input,
 )
+from transcript.errors import InvalidDocument
+from transcript.model.constants import BANGKOK
+from transcript.model.xmlio import MAX_DOCUMENT_BYTES
+from transcript.problems import Problem, ValidationResult
 
 
 @app.command("sign")
@@ -59,9 +59,9 @@ def sign_command(
     Exit code 0 when every file was signed, 1 when any was not, 2 for an unusable key, time-stamp
     authority or output folder.
     """
-    from ..files import write_atomically
-    from ..signing import SigningError, XmlSigner
-    from ..tsa import TimeStampClient, TimeStampError
+    from transcript.pki.tsa import TimeStampClient, TimeStampError
+    from transcript.sign.xades import SigningError, XmlSigner
+    from transcript.util.files import write_atomically
 
     identity = _load_identity(key, cert, password_file)
     signer = XmlSigner(identity, timestamps=TimeStampClient(tsa) if tsa else None)
@@ -156,8 +156,8 @@ def verify_command(
 
     Exit code 0 only when every file is TOTAL-PASSED, 1 otherwise, 2 for unusable options.
     """
-    from ..trust import TrustError, TrustSettings
-    from ..verify import SignerList, verify
+    from transcript.pki.trust import TrustError, TrustSettings
+    from transcript.verify import SignerList, verify
 
     moment = at.replace(tzinfo=at.tzinfo or BANGKOK) if at else None
     try:

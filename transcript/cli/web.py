@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import RevocationChoice, _fail, app
+from transcript.cli import RevocationChoice, _fail, app
 
 
 @app.command("serve")
@@ -42,9 +42,9 @@ def serve_command(
     """Serve the verification page (and its JSON API at /api/verify) until Ctrl-C."""
     import uvicorn
 
-    from ..trust import TrustError, TrustSettings
-    from ..verify import SignerList
-    from ..web import create_app
+    from transcript.pki.trust import TrustError, TrustSettings
+    from transcript.verify import SignerList
+    from transcript.web import create_app
 
     try:
         settings = TrustSettings.from_files(

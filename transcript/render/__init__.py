@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 
-from ..errors import TranscriptError
-from ..generated import Transcript
-from ..trust import TrustSettings
-from ..verify import VerificationReport, verify
-from ..xmlio import DS_NS, load, parse_untrusted
-from .layout import LayoutFailure, Stamp, build_pdf
+from transcript.errors import TranscriptError
+from transcript.generated import Transcript
+from transcript.model.xmlio import DS_NS, load, parse_untrusted
+from transcript.pki.trust import TrustSettings
+from transcript.render.layout import LayoutFailure, Stamp, build_pdf
+from transcript.verify import VerificationReport, verify
 
 LANGUAGES = ("th", "en")
 

@@ -28,8 +28,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.platypus import Flowable
 
-from .fonts import text_width
-from .thai import break_lines, is_thai
+from transcript.render.fonts import text_width
+from transcript.render.thai import break_lines, is_thai
 
 
 @dataclass(frozen=True)

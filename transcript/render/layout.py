@@ -40,12 +40,24 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from ..generated import Course, SemesterSummary, Text, Transcript
-from ..summary import group_by_semester, semester_key
-from .blocks import Cell, Grid, Masthead, Padding, Picture, Row, Rule, TextDrawer, TextStyle, cell
-from .fonts import BOLD, REGULAR, register_fonts
-from .labels import LABELS, NATIONALITIES
-from .thai import break_lines, is_thai, long_date
+from transcript.generated import Course, SemesterSummary, Text, Transcript
+from transcript.model.constants import BANGKOK, STUDENT_NUMBER_SCHEMES
+from transcript.render.blocks import (
+    Cell,
+    Grid,
+    Masthead,
+    Padding,
+    Picture,
+    Row,
+    Rule,
+    TextDrawer,
+    TextStyle,
+    cell,
+)
+from transcript.render.fonts import BOLD, REGULAR, register_fonts
+from transcript.render.labels import LABELS, NATIONALITIES
+from transcript.render.thai import break_lines, is_thai, long_date
+from transcript.rules.summary import group_by_semester, semester_key
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 14 * mm
@@ -260,7 +272,7 @@ class _Builder:
 
     def student_number(self) -> str:
         ids = self.t.student.data_subject_id
-        return next((i.value for i in ids if i.scheme_id.lower() in ("studentid", "studenid")), ids[0].value)
+        return next((i.value for i in ids if i.scheme_id.lower() in STUDENT_NUMBER_SCHEMES), ids[0].value)
 
     def student_block(self) -> Grid:
         t, s, labels = self.t, self.s, self.labels
@@ -470,16 +482,12 @@ class _Furniture:
             title = b.text(r.title) if r.title else labels["registrar"]
             lines.append((f"{who}, {title}", b.s.small))
         if stamp.state == "verified":
-            when = (
-                stamp.signing_time.astimezone(dt.timezone(dt.timedelta(hours=7)))
-                if stamp.signing_time
-                else None
-            )
+            when = stamp.signing_time.astimezone(BANGKOK) if stamp.signing_time else None
             lines.append(
                 (labels["signed"].format(signer=stamp.signer or "?", time=_moment(when, b.lang)), b.s.small)
             )
             if stamp.timestamp_time:
-                ts = stamp.timestamp_time.astimezone(dt.timezone(dt.timedelta(hours=7)))
+                ts = stamp.timestamp_time.astimezone(BANGKOK)
                 lines.append((labels["timestamped"].format(time=_moment(ts, b.lang)), b.s.tiny))
             lines.append((labels["how_to_verify"], b.s.tiny))
         elif stamp.state == "not-verified":

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 
-from .fonts import text_width
+from transcript.render.fonts import text_width
 
 THAI_MONTHS = (
     "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",

@@ -15,9 +15,9 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..trust import RevocationPolicy, TrustSettings
-from ..xmlio import MAX_DOCUMENT_BYTES
-from .report import (
+from transcript.model.xmlio import MAX_DOCUMENT_BYTES
+from transcript.pki.trust import RevocationPolicy, TrustSettings
+from transcript.verify.report import (
     Check,
     ReportDraft,
     Signer,
@@ -27,8 +27,8 @@ from .report import (
     Verdict,
     VerificationReport,
 )
-from .signers import SignerList
-from .xml import summarize, verify_xml
+from transcript.verify.signers import SignerList
+from transcript.verify.xml import summarize, verify_xml
 
 __all__ = [
     "Check",
@@ -76,7 +76,7 @@ def verify(
         draft.add(Check.problem("input", SubIndication.FORMAT_FAILURE, "the input is not bytes"))
         return draft.freeze()
     if data[:5] == b"%PDF-":
-        from .pdf import verify_pdf  # PDF support is loaded only when a PDF arrives
+        from transcript.verify.pdf import verify_pdf  # PDF support is loaded only when a PDF arrives
 
         return verify_pdf(data, trust, signers=signers, max_bytes=max_bytes)
     return verify_xml(data, trust, signers=signers, max_bytes=max_bytes)

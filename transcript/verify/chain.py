@@ -18,9 +18,9 @@ from cryptography import x509
 from pyhanko_certvalidator import CertificateValidator
 from pyhanko_certvalidator import errors as cv_errors
 
-from .. import sync
-from ..trust import TrustSettings, asn1_certificate, der, validation_context
-from .report import Check, SubIndication
+from transcript.pki.trust import TrustSettings, asn1_certificate, der, validation_context
+from transcript.util import sync
+from transcript.verify.report import Check, SubIndication
 
 
 def check_path(

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .report import Check, SubIndication
+from transcript.model.constants import student_number
+from transcript.verify.report import Check, SubIndication
 
 #: Fewer letters and digits than this on every page together: the text layer is not readable.
 READABLE = 40
@@ -205,9 +206,7 @@ class _Look:
 def _facts(transcript: Any, pages: _Pages) -> list[tuple[str, list[tuple[int, int]] | None]]:
     context, student = transcript.transcript_context, transcript.student
     facts = [("document number", pages.find(context.transcript_id))]
-    number = next(
-        (i.value for i in student.data_subject_id if i.scheme_id.lower() in ("studentid", "studenid")), None
-    )
+    number = student_number(student)
     if number:
         facts.append(("student number", pages.find(number)))
     facts.append(("student's name", _name(student, edition_language(pages.text), pages)))

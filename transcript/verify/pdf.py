@@ -31,11 +31,9 @@ institution's signature covers, through the reader that checked the signature.
 
 from __future__ import annotations
 
-import base64
 import io
 import itertools
 import re
-import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -49,7 +47,6 @@ from pyhanko.pdf_utils.decode_limits import (
     DocumentDecodeBudget,
     StreamDecodeLimits,
 )
-from pyhanko.pdf_utils.filters import get_generic_decoder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
@@ -57,41 +54,46 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from .. import sync
-from .._speedups.pyhanko import remember_valid_paths
-from ..pdfa import xmp_property
-from ..trust import TrustSettings, asn1_certificate, validation_context
-from ..xmlio import MAX_DOCUMENT_BYTES
-from .pages import check_pages
-from .pdfpolicy import STRICT_POLICY, revision_purpose
-from .report import Check, ReportDraft, Signer, SubIndication, VerificationReport
-from .signers import SignerList, check_signer
-from .xml import institution_names, verify_xml
+from transcript._speedups.pyhanko import remember_valid_paths
+from transcript.model.xmlio import MAX_DOCUMENT_BYTES
+from transcript.pdfa.container import xmp_property
+from transcript.pki.trust import TrustSettings, asn1_certificate, validation_context
+from transcript.util import sync
+from transcript.verify.pages import check_pages
+from transcript.verify.pdfpolicy import STRICT_POLICY, revision_purpose
+from transcript.verify.report import Check, ReportDraft, Signer, SubIndication, VerificationReport
+from transcript.verify.signers import SignerList, check_signer
+from transcript.verify.streams import (
+    DEFLATE_MOST,
+    MEASURED,
+    MIB,
+    SELF_BOUNDED,
+    TEXT_FILTERS,
+    TooLarge,
+    bounded_data,
+    inflated_size,
+    unarmoured,
+)
+from transcript.verify.xml import institution_names, verify_xml
 
 MAX_XMP_BYTES = 1 << 20
 MAX_VALIDATION_ITEM_BYTES = 1 << 20
-_MIB = 1 << 20
-MAX_PAGE_INFLATION = 64 * _MIB
+MAX_PAGE_INFLATION = 64 * MIB
 MAX_IMAGE_PIXELS = 40_000_000
-# Filters whose output is no larger than their input (images decoded by their stated size).
-_TEXT_FILTERS = frozenset({"/ASCIIHexDecode", "/ASCII85Decode"})
-_SELF_BOUNDED = _TEXT_FILTERS | {"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode"}
-_MEASURED = _SELF_BOUNDED | {"/FlateDecode"}
-_DEFLATE_MOST = 1032  # the largest expansion one layer of Deflate allows
 #: What pyHanko may inflate while it reads a file (object and cross-reference streams, the
 #: validation data): tighter than its defaults, which allow 256 MiB per stream and a hundred
 #: times the file in all, so that a verification stays within a web worker's memory.
 DECODE_LIMITS = DecodeLimits(
-    per_stream=StreamDecodeLimits(max_output_size=32 * _MIB),
+    per_stream=StreamDecodeLimits(max_output_size=32 * MIB),
     per_purpose={
         **DEFAULT_PURPOSE_LIMITS,
         # The reader walks every entry in Python: a cross-reference stream of a few kilobytes
         # inflating to megabytes of entries would hold a worker for seconds. 512 KiB is some
         # 70,000 objects; a transcript package has a few dozen.
         DecodePurpose.XREF_STREAM: StreamDecodeLimits(max_ratio=None, max_output_size=512 * 1024),
-        DecodePurpose.OBJECT_STREAM: StreamDecodeLimits(max_ratio=None, max_output_size=8 * _MIB),
+        DecodePurpose.OBJECT_STREAM: StreamDecodeLimits(max_ratio=None, max_output_size=8 * MIB),
     },
-    document_budget=DocumentDecodeBudget(base_allowance=96 * _MIB, max_ratio=4),
+    document_budget=DocumentDecodeBudget(base_allowance=96 * MIB, max_ratio=4),
 )
 MAX_VALIDATION_ITEMS = 256
 MAX_ATTACHMENTS = 8
@@ -106,10 +108,6 @@ MAX_XREF_ENTRIES = 100_000
 
 class _Stop(Exception):
     """A check failed in a way that makes the following checks meaningless."""
-
-
-class _TooLarge(ValueError):
-    pass
 
 
 def verify_pdf(
@@ -481,23 +479,23 @@ def _inflation_problem(data: bytes, reader: PdfFileReader) -> str | None:
                 return f"an image of {pixels:,} pixels, more than {MAX_IMAGE_PIXELS:,}"
         filters = stream.get("/Filter")
         names = [str(f) for f in (filters if isinstance(filters, generic.ArrayObject) else [filters]) if f]
-        if not names or set(names) <= _SELF_BOUNDED:
+        if not names or set(names) <= SELF_BOUNDED:
             continue
-        text = [n for n in names if n in _TEXT_FILTERS]
-        if names.count("/FlateDecode") != 1 or names[: len(text)] != text or not set(names) <= _MEASURED:
+        text = [n for n in names if n in TEXT_FILTERS]
+        if names.count("/FlateDecode") != 1 or names[: len(text)] != text or not set(names) <= MEASURED:
             return f"a stream is compressed with {' '.join(names)}, which is not measured"
         streams.append((stream, text))
-    if sum(_DEFLATE_MOST * len(s.encoded_data) for s, _ in streams) <= MAX_PAGE_INFLATION:
+    if sum(DEFLATE_MOST * len(s.encoded_data) for s, _ in streams) <= MAX_PAGE_INFLATION:
         return None
     budget = MAX_PAGE_INFLATION
     for stream, text in streams:
         try:
             raw = stream.encoded_data
             for name in text:  # ASCII armour first (reportlab writes ASCII85 around Flate): no larger
-                raw = _unarmoured(name, raw)
-            budget -= _inflated_size(raw, budget)
-        except _TooLarge:
-            return f"its streams inflate to more than {MAX_PAGE_INFLATION // _MIB} MiB"
+                raw = unarmoured(name, raw)
+            budget -= inflated_size(raw, budget)
+        except TooLarge:
+            return f"its streams inflate to more than {MAX_PAGE_INFLATION // MIB} MiB"
         except Exception as exc:  # the armour's decoders raise their own kinds on damaged data
             return f"a stream is damaged ({type(exc).__name__})"
     return None
@@ -526,50 +524,6 @@ def _streams(data: bytes, reader: PdfFileReader) -> Iterator[generic.StreamObjec
             yield stream
 
 
-def _unarmoured(name: str, data: bytes) -> bytes:
-    if name == "/ASCII85Decode":
-        body = bytes(data).split(b"~>", 1)[0]
-        return base64.a85decode(body.removeprefix(b"<~"), ignorechars=b" \t\n\r\x0b\x0c")
-    return get_generic_decoder(name).decode(data, None)
-
-
-def _inflated_size(raw: bytes, budget: int) -> int:
-    inflater = zlib.decompressobj()
-    total, pending = 0, raw
-    try:
-        while pending:
-            total += len(inflater.decompress(pending, _MIB))
-            if total > budget:
-                raise _TooLarge
-            pending = inflater.unconsumed_tail
-    except zlib.error as exc:
-        raise ValueError(str(exc)) from None
-    return total
-
-
-def bounded_data(stream: generic.StreamObject, cap: int) -> bytes:
-    """A stream's data, decoded with at most `cap` bytes produced (`_TooLarge` beyond): only
-    no filter or FlateDecode without parameters, which is what packages use."""
-    raw = stream.encoded_data
-    filters = stream.get("/Filter")
-    if isinstance(filters, generic.ArrayObject):
-        filters = filters[0] if len(filters) == 1 else filters
-    if filters is None:
-        if len(raw) > cap:
-            raise _TooLarge(f"more than {cap:,} bytes")
-        return bytes(raw)
-    if filters != "/FlateDecode" or stream.get("/DecodeParms") not in (None, generic.NullObject()):
-        raise ValueError(f"a filter other than FlateDecode ({filters})")
-    inflater = zlib.decompressobj()
-    try:
-        out = inflater.decompress(raw, cap + 1)
-    except zlib.error as exc:
-        raise ValueError(f"damaged compressed data ({exc})") from None
-    if len(out) > cap:
-        raise _TooLarge(f"it inflates to more than {cap:,} bytes")
-    return out
-
-
 def _embedded_xml(signed: Any, max_bytes: int, stop: Any) -> tuple[str, bytes, str | None]:
     def refuse(detail: str) -> _Stop:
         return stop("embedded-xml", SubIndication.FORMAT_FAILURE, detail)
@@ -595,7 +549,7 @@ def _embedded_xml(signed: Any, max_bytes: int, stop: Any) -> tuple[str, bytes, s
             continue
         try:
             data = bounded_data(stream, max_bytes)
-        except _TooLarge as exc:
+        except TooLarge as exc:
             raise refuse(f"the embedded file {name!r} is too large: {exc}") from None
         except ValueError as exc:
             raise refuse(f"the embedded file {name!r} cannot be read: {exc}") from None

@@ -33,7 +33,8 @@ from pyhanko.sign.diff_analysis import (
 from pyhanko.sign.diff_analysis.commons import safe_whitelist
 from pyhanko.sign.diff_analysis.rules_api import Context, ReferenceUpdate, WhitelistRule
 
-from ..xmlio import parse_untrusted
+from transcript.model.xmlio import parse_untrusted
+from transcript.verify.streams import bounded_data
 
 MAX_XMP_BYTES = 1 << 20
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -124,8 +125,6 @@ def _metadata_ref(resolver: HistoricalResolver) -> generic.Reference | None:
 
 
 def _packet(resolver: HistoricalResolver, ref: generic.Reference) -> bytes:
-    from .pdf import bounded_data  # the one bounded reader of streams
-
     stream = resolver.get_object(ref)
     if not isinstance(stream, generic.StreamObject):
         raise SuspiciousModification("/Metadata is not a stream")

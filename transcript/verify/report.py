@@ -22,7 +22,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from ..problems import Problem
+from transcript.problems import Problem
 
 
 class Verdict(str, Enum):

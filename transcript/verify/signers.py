@@ -28,8 +28,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
-from ..trust import TrustError
-from .report import Check, SubIndication
+from transcript.pki.trust import TrustError
+from transcript.verify.report import Check, SubIndication
 
 try:
     import tomllib

@@ -39,16 +39,23 @@ from signxml import DigestAlgorithm, SignatureMethod
 from signxml.exceptions import InvalidDigest, InvalidSignature
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
-from .. import sync
-from ..errors import InvalidDocument
-from ..rules import read_and_validate
-from ..signing import C14N_INCLUSIVE, XADES_NS
-from ..trust import TrustSettings, validation_context
-from ..xmlio import DS_NS, MAX_DOCUMENT_BYTES, TC_NS, check_root, parse_untrusted
-from ..xmlsig import RootCopying
-from .chain import check_path
-from .report import Check, ReportDraft, Signer, SubIndication, TranscriptSummary, VerificationReport
-from .signers import SignerList, check_signer
+from transcript.errors import InvalidDocument
+from transcript.model.constants import C14N_INCLUSIVE, DS_NS, TC_NS, XADES_NS, student_number
+from transcript.model.xmlio import MAX_DOCUMENT_BYTES, check_root, parse_untrusted
+from transcript.pki.trust import TrustSettings, validation_context
+from transcript.rules.checks import read_and_validate
+from transcript.sign.xmlsig import RootCopying
+from transcript.util import sync
+from transcript.verify.chain import check_path
+from transcript.verify.report import (
+    Check,
+    ReportDraft,
+    Signer,
+    SubIndication,
+    TranscriptSummary,
+    VerificationReport,
+)
+from transcript.verify.signers import SignerList, check_signer
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 ACCEPTED_C14N = {
@@ -733,10 +740,7 @@ def summarize(t: Any) -> TranscriptSummary:
                 result[language] = " ".join(parts)
         return result
 
-    number = next(
-        (i.value for i in t.student.data_subject_id if i.scheme_id.lower() in ("studentid", "studenid")),
-        None,
-    )
+    number = student_number(t.student)
     program = t.student.program_context
     return TranscriptSummary(
         document_id=t.transcript_context.transcript_id,

@@ -19,11 +19,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from .. import __version__
-from ..summary import group_by_semester, semester_key
-from ..trust import TrustSettings
-from ..verify import SignerList, Status, VerificationReport, verify
-from .texts import TEXTS, choose_language
+from transcript import __version__
+from transcript.pki.trust import TrustSettings
+from transcript.rules.summary import group_by_semester, semester_key
+from transcript.verify import SignerList, Status, VerificationReport, verify
+from transcript.web.texts import TEXTS, choose_language
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LIMIT = 20 * 1024 * 1024

@@ -1,7 +1,7 @@
 """Course results and the academic summary, computed from the grade scale.
 
 The arithmetic of the message specification in one place, used both to build a
-transcript (`grade_course`, `compute_summary`) and to check one (`transcript.rules`):
+transcript (`grade_course`, `compute_summary`) and to check one (`transcript.rules.checks`):
 
 - a course's credits earned and grade point follow from its symbol;
 - points = credits x grade point, for symbols in the GPA;
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .generated import AcademicSummary, Course, SemesterSummary, Text
-from .grades import GradeScale
+from transcript.generated import AcademicSummary, Course, SemesterSummary, Text
+from transcript.rules.grades import GradeScale
 
 SemesterKey = tuple[int, str]
 

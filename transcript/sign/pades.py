@@ -4,7 +4,7 @@ Levels: B-B (default), B-T (a signature time-stamp), B-LT (certificates and revo
 in the document security store) and B-LTA (plus a document time-stamp). The key is the same
 `SigningIdentity` the XML signer uses: one key, one load, both signatures. The PDF signature
 is applied last and covers the whole file. A B-B signature into a package saved with a
-reserved signature is written in place (`transcript.cades`); everything else goes through
+reserved signature is written in place (`transcript.sign.cades`); everything else goes through
 pyHanko's incremental update. Checking lives in `transcript.verify.pdf`.
 """
 
@@ -27,13 +27,13 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from . import sync
-from .cades import CadesSigner, SlotError, fill, has_reserved_signature
-from .errors import TranscriptError
-from .keys import PrivateKey, SigningIdentity
-from .pdfa import ED_NS
-from .trust import TrustSettings, der, validation_context
-from .tsa import TimeStampClient
+from transcript.errors import TranscriptError
+from transcript.model.constants import ED_NS
+from transcript.pki.keys import PrivateKey, SigningIdentity
+from transcript.pki.trust import TrustSettings, der, validation_context
+from transcript.pki.tsa import TimeStampClient
+from transcript.sign.cades import CadesSigner, SlotError, fill, has_reserved_signature
+from transcript.util import sync
 
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 

@@ -3,9 +3,9 @@
 `package_pdf` turns a rendered transcript into PDF/A-3U with pikepdf: XMP metadata with
 ``pdfaid`` part 3 / conformance U, title and creator, and ETDA's electronic-document schema
 (``DocumentOID``, ``DocumentReferenceID``, ``DocumentVersion``, ``DocumentFileName``) declared
-as a PDF/A extension schema; an sRGB output intent (`transcript.icc`); the signed XML as an
+as a PDF/A extension schema; an sRGB output intent (`transcript.pdfa.icc`); the signed XML as an
 associated file (``/AFRelationship /Alternative``, ``text/xml``, size and dates) listed in the
-catalog's ``/AF``. PAdES signing (`transcript.pades`) comes after, as the last change.
+catalog's ``/AF``. PAdES signing (`transcript.sign.pades`) comes after, as the last change.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .cades import reserve
-from .errors import InvalidDocument
-from .generated import Transcript
-from .icc import srgb_profile
-from .xmlio import load, parse_untrusted
+from transcript.errors import InvalidDocument
+from transcript.generated import Transcript
+from transcript.model.constants import BANGKOK, ED_NS
+from transcript.model.xmlio import load, parse_untrusted
+from transcript.pdfa.icc import srgb_profile
+from transcript.sign.cades import reserve
 
-ED_NS = "urn:etda:pdfa:ElectronicDocument:1p0:standard#"
 ED_PROPERTIES = (
     ("DocumentOID", "The object identifier of the document type"),
     ("DocumentReferenceID", "The document's reference number (TranscriptID)"),
@@ -115,11 +115,11 @@ def package_pdf(
     `transcript` is the model a caller has already read from `signed_xml` (its verifier's),
     which spares reading it again. A `signature_room` (`PdfSigner.signature_room`) reserves a
     PAdES B-B signature of that many bytes, which `PdfSigner.sign` fills in place
-    (see `transcript.cades`).
+    (see `transcript.sign.cades`).
     """
     model = transcript if transcript is not None else load(signed_xml)
     context = model.transcript_context
-    moment = (moment or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    moment = (moment or dt.datetime.now(dt.timezone.utc)).astimezone(BANGKOK)
     moment = moment.replace(microsecond=0)
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         info = doc.docinfo

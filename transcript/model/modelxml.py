@@ -9,7 +9,7 @@ metadata xsdata builds for it (element names, order, types, formats) and convert
 value with xsdata's own converter, so the text is the text xsdata would write or read.
 
 Anything outside the plan (an XML signature, xsi attributes, an element or attribute the
-plan does not know) raises `Unplanned`, and `transcript.xmlio` hands the document to
+plan does not know) raises `Unplanned`, and `transcript.model.xmlio` hands the document to
 xsdata instead. Tests hold the two paths to the same bytes and the same models.
 """
 
@@ -27,9 +27,9 @@ from xsdata.formats.dataclass.context import XmlContext
 from xsdata.formats.dataclass.models.elements import XmlVar
 from xsdata.models.datatype import XmlDateTime
 
-from .generated import Transcript
+from transcript.generated import Transcript
+from transcript.model.constants import TC_NS
 
-TC_NS = "urn:etda:teda:documentation:Transcript:1"
 _ATTRIBUTE_UNSAFE = re.compile("[\"'\n\t]")
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 

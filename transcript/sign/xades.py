@@ -22,15 +22,14 @@ from signxml import DigestAlgorithm, SignatureConstructionMethod, SignatureMetho
 from signxml.util import SigningSettings, xades_tag
 from signxml.xades import XAdESSigner
 
-from .errors import InvalidDocument, TranscriptError
-from .keys import SigningIdentity
-from .rules import validate
-from .tsa import TimeStampClient
-from .xmlio import DS_NS, parse_untrusted
-from .xmlsig import RootCopying
+from transcript.errors import InvalidDocument, TranscriptError
+from transcript.model.constants import C14N_INCLUSIVE, XADES_NS
+from transcript.model.xmlio import DS_NS, parse_untrusted
+from transcript.pki.keys import SigningIdentity
+from transcript.pki.tsa import TimeStampClient
+from transcript.rules.checks import validate
+from transcript.sign.xmlsig import RootCopying
 
-C14N_INCLUSIVE = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
-XADES_NS = "http://uri.etsi.org/01903/v1.3.2#"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 ALGORITHMS = {
     "rsa-sha256": SignatureMethod.RSA_SHA256,

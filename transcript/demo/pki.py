@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from .keys import PrivateKey
+from transcript.pki.keys import PrivateKey
 
 TEST_ONLY = "TEST ONLY"
 DEMO_PASSWORD_FILE = "registrar-password.txt"

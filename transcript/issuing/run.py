@@ -21,30 +21,30 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import TranscriptError
-from .files import prepare_output, write_atomically
-from .keys import SigningIdentity, load_identity, password_from
-from .pades import PdfSigner
-from .parallel import run_streamed
-from .pdfa import package_pdf
-from .pki import DemoPki, create_demo_pki
-from .problems import Problem
-from .render import RenderError, render_verified
-from .signing import XmlSigner
-from .trust import RevocationPolicy, TrustSettings
-from .tsa import TimeStampClient, TimeStampError
-from .verify import VerificationReport, verify
-from .verify.pdf import verify_pdfs
+from transcript import __version__
+from transcript.demo.pki import DemoPki, create_demo_pki
+from transcript.errors import TranscriptError
+from transcript.model.constants import BANGKOK
+from transcript.pdfa.container import package_pdf
+from transcript.pki.keys import SigningIdentity, load_identity, password_from
+from transcript.pki.trust import RevocationPolicy, TrustSettings
+from transcript.pki.tsa import TimeStampClient, TimeStampError
+from transcript.problems import Problem
+from transcript.render import RenderError, render_verified
+from transcript.sign.pades import PdfSigner
+from transcript.sign.xades import XmlSigner
+from transcript.util.files import prepare_output, write_atomically
+from transcript.util.parallel import run_streamed
+from transcript.verify import VerificationReport, verify
+from transcript.verify.pdf import verify_pdfs
 
 MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 TSA_ATTEMPTS = 3
-BANGKOK = dt.timezone(dt.timedelta(hours=7))
 
 
 class IssueError(TranscriptError):
@@ -129,7 +129,7 @@ def _start(settings: IssueSettings) -> None:
     if multiprocessing.parent_process() is not None:
         # A worker process of the run is the run's own: it takes the speed-ups that replace
         # library internals (a caller's own process, with one worker, is left as it is).
-        from . import _speedups
+        from transcript import _speedups
 
         _speedups.enable()
     profile = load_profile(settings.profile)
@@ -377,7 +377,7 @@ def _sha256() -> Any:
 
 
 def _checked_identity(key: Path, password: bytes | None, chain: Path | None) -> SigningIdentity:
-    from .keys import SigningKeyError
+    from transcript.pki.keys import SigningKeyError
 
     try:
         return load_identity(key, password=password, chain_path=chain)

@@ -20,7 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko_certvalidator import ValidationContext
 
-from .errors import TranscriptError
+from transcript.errors import TranscriptError
 
 
 class TrustError(TranscriptError):

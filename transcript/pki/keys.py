@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from .errors import TranscriptError
+from transcript.errors import TranscriptError
 
 PASSWORD_ENV = "TRANSCRIPT_KEY_PASSWORD"
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey

@@ -18,7 +18,7 @@ SEM        each semester line: sums, GPA, GPAX
 TOT        totals and TotalGPAX
 =========  =================================================================================
 
-Codes XML001-XML005 and XSD001 come from the reading gate (`transcript.xmlio`).
+Codes XML001-XML005 and XSD001 come from the reading gate (`transcript.model.xmlio`).
 """
 
 from __future__ import annotations
@@ -29,12 +29,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .errors import InvalidDocument
-from .generated import Course, Text, Transcript
-from .grades import GradeScale, Rounding, detect_scale, gpa, load_scale
-from .problems import Problem, Severity, ValidationResult
-from .summary import CourseResult, SemesterKey, Tally, group_by_semester, semester_key
-from .xmlio import (
+from transcript.errors import InvalidDocument
+from transcript.generated import Course, Text, Transcript
+from transcript.model.constants import BANGKOK, STUDENT_NUMBER_SCHEMES
+from transcript.model.xmlio import (
     MAX_DOCUMENT_BYTES,
     TRANSCRIPT_OID,
     TRANSCRIPT_VERSION,
@@ -44,16 +42,18 @@ from .xmlio import (
     schema_problems,
     tree_to_model,
 )
+from transcript.problems import Problem, Severity, ValidationResult
+from transcript.rules.grades import GradeScale, Rounding, detect_scale, gpa, load_scale
+from transcript.rules.summary import CourseResult, SemesterKey, Tally, group_by_semester, semester_key
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
-STUDENT_NUMBER_SCHEMES = {"studentid", "studenid"}  # "StudenID" (sic) is the sample's spelling
+
 KNOWN_SCHEMES = STUDENT_NUMBER_SCHEMES | {"nidn", "ccpt"}
 EDITION_LANGUAGES = {"th", "en"}
 BUDDHIST_ERA_OFFSET = 543
 BUDDHIST_ERA_FROM = 2400  # a year at or above this is read as Buddhist era
-BANGKOK = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from .errors import UnknownGrade
+from transcript.errors import UnknownGrade
 
 
 class Rounding(str, Enum):

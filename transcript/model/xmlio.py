@@ -29,15 +29,11 @@ from xsdata.formats.dataclass.parsers.handlers import LxmlEventHandler
 from xsdata.formats.dataclass.serializers import XmlSerializer
 from xsdata.formats.dataclass.serializers.config import SerializerConfig
 
-from . import modelxml
-from .errors import InvalidDocument
-from .generated import Transcript
-from .problems import Problem, Severity
-
-TC_NS = "urn:etda:teda:documentation:Transcript:1"
-DS_NS = "http://www.w3.org/2000/09/xmldsig#"
-TRANSCRIPT_OID = "2.16.764.1.4.1.1.8.1.1"
-TRANSCRIPT_VERSION = "2.0"
+from transcript.errors import InvalidDocument
+from transcript.generated import Transcript
+from transcript.model import modelxml
+from transcript.model.constants import DS_NS, TC_NS, TRANSCRIPT_OID, TRANSCRIPT_VERSION  # noqa: F401 (re-exported)
+from transcript.problems import Problem, Severity
 
 #: Largest document read by default. A transcript with 200 courses and a logo is well under
 #: 1 MiB; 16 MiB leaves room for large logos while refusing anything absurd before parsing.
@@ -56,7 +52,7 @@ def schema_path() -> Path:
     packaged = resources.files("transcript") / "schema" / "transcript.xsd"
     if packaged.is_file():
         return Path(str(packaged))
-    source_tree = Path(__file__).resolve().parent.parent / "xsd" / "transcript.xsd"
+    source_tree = Path(__file__).resolve().parents[2] / "xsd" / "transcript.xsd"
     if source_tree.is_file():
         return source_tree
     raise FileNotFoundError("the transcript schema (transcript.xsd) is missing from the install")
@@ -284,7 +280,7 @@ def _serializer() -> XmlSerializer:
 def tree_to_model(tree: etree._ElementTree, data: bytes | None = None) -> Transcript:
     """Build the model from a tree that passed the gate.
 
-    The planned reader (`transcript.modelxml`) takes what it covers and leaves the tree as
+    The planned reader (`transcript.model.modelxml`) takes what it covers and leaves the tree as
     it is; xsdata reads the rest (signed files with their ds:Signature, xsi attributes,
     anything unusual). xsdata's reader clears the elements it has read: given the tree's
     `data`, it reads its own copy instead, so callers can still locate problems in `tree`.
@@ -321,7 +317,7 @@ def dump(transcript: Transcript) -> bytes:
 
     The output is deterministic: the same object always gives the same bytes. It is not
     validated here; `transcript.validate` checks the result when that is wanted. The planned
-    writer (`transcript.modelxml`) writes what it covers, byte for byte as xsdata would.
+    writer (`transcript.model.modelxml`) writes what it covers, byte for byte as xsdata would.
     """
     try:
         return modelxml.dump(transcript)

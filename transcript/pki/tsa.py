@@ -23,7 +23,7 @@ from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 
-from .errors import TranscriptError
+from transcript.errors import TranscriptError
 
 TIMESTAMP_QUERY = "application/timestamp-query"
 TIMESTAMP_REPLY = "application/timestamp-reply"

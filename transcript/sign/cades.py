@@ -24,8 +24,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pikepdf import Array, Dictionary, Name
 
-from .keys import SigningIdentity
-from .trust import der
+from transcript.pki.keys import SigningIdentity
+from transcript.pki.trust import der
 
 FIELD_NAME = "TranscriptSignature"
 REASON = "Certified academic transcript"
