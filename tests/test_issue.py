@@ -188,3 +188,14 @@ def test_an_interrupted_run_resumes(tmp_path: Path) -> None:
     assert report.count("unchanged") >= 1
     assert not list(out.glob(".partial-*"))
 
+
+def test_the_key_password_is_not_in_the_settings_repr(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from transcript.issuing import IssueSettings
+
+    settings = IssueSettings(
+        tmp_path, tmp_path, None, tmp_path / "key.p12", b"hunter2-secret", None, (), (), ("th",), "B-B", None,
+        False, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+    )  # fmt: skip
+    assert b"hunter2".decode() not in repr(settings)

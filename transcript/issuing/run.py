@@ -21,7 +21,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ class IssueSettings:
     out_dir: Path
     profile: str | None
     key: Path
-    password: bytes | None
+    password: bytes | None = field(repr=False)  # never printed, logged or in a traceback's locals repr
     chain: Path | None
     trust_roots: tuple[Path, ...]
     crls: tuple[Path, ...]
