@@ -10,11 +10,11 @@ from asn1crypto import cms, tsp
 from cryptography.hazmat.primitives.serialization import Encoding
 
 import transcript
-from transcript.cades import SlotError, fill, has_reserved_signature
-from transcript.pades import PdfSigner
-from transcript.pdfa import package_pdf
+from transcript.pdfa.container import package_pdf
 from transcript.render import render_pdf
-from transcript.signing import XmlSigner
+from transcript.sign.cades import SlotError, fill, has_reserved_signature
+from transcript.sign.pades import PdfSigner
+from transcript.sign.xades import XmlSigner
 from transcript.verify import Status, Verdict
 
 from .conftest import EXAMPLES
@@ -41,6 +41,16 @@ def _contents(pdf: bytes) -> tuple[list[int], bytes]:
     return byte_range, bytes.fromhex(pdf[byte_range[1] + 1 : byte_range[2] - 1].decode())
 
 
+def _der(padded: bytes) -> bytes:
+    """The DER value at the start of `padded` (the reserved room is zero-padded; a DER value
+    may itself end in zero bytes, so its own length says where it ends)."""
+    first = padded[1]
+    if first < 0x80:
+        return padded[: 2 + first]
+    size = first & 0x7F
+    return padded[: 2 + size + int.from_bytes(padded[2 : 2 + size], "big")]
+
+
 def test_the_signature_covers_every_byte_but_its_own_value(material) -> None:
     signed = PdfSigner(material["identity"]).sign(material["reserved"])
     assert len(signed) == len(material["reserved"])  # filled in place, no update appended
@@ -56,7 +66,7 @@ def test_the_cms_is_cades_baseline(material) -> None:
     identity = material["identity"]
     signed = PdfSigner(identity).sign(material["reserved"])
     (_, first, second, _), contents = _contents(signed)
-    info = cms.ContentInfo.load(contents.rstrip(b"\0"))
+    info = cms.ContentInfo.load(_der(contents))
     data = info["content"]
     assert info["content_type"].native == "signed_data"
     assert data["encap_content_info"]["content"].native is None  # detached
