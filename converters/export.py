@@ -157,21 +157,21 @@ class ExportReader:
         for student_id, rows in itertools.chain([first] if first else [], groups):
             if student_id in duplicates:
                 continue
-            row = students.take(student_id)
-            if row is None:
-                lines = ", ".join(str(r.line) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
+            taken = students.take(student_id)
+            if taken is None:
+                where = ", ".join(str(r.line) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
                 self.problems.append(
                     _problem(
                         eh.display,
                         rows[0].line,
                         eh.column("student_id"),
                         "CSV018",
-                        f"{len(rows)} course row(s) for student {shown(student_id)} (lines {lines}), "
+                        f"{len(rows)} course row(s) for student {shown(student_id)} (lines {where}), "
                         f"who is not in {header.display}",
                     )
                 )
                 continue
-            yield StudentRows(row, header, rows, eh)
+            yield StudentRows(taken, header, rows, eh)
         for row in students.untaken():  # students with no course yet (newly admitted)
             if header.value(row, "student_id") not in duplicates:
                 yield StudentRows(row, header, (), eh)

@@ -79,12 +79,12 @@ _library_hashable_property = asn1_x509.Name.hashable
 
 
 def enable() -> None:
-    asn1_x509.Name.__eq__ = name_eq  # type: ignore[method-assign]
-    asn1_x509.Name.hashable = property(name_hashable)  # type: ignore[method-assign,assignment]
-    asn1_x509.NameTypeAndValue._ldap_string_prep = string_prep  # type: ignore[method-assign]
+    asn1_x509.Name.__eq__ = name_eq
+    asn1_x509.Name.hashable = property(name_hashable)
+    asn1_x509.NameTypeAndValue._ldap_string_prep = string_prep
 
 
 def disable() -> None:
-    asn1_x509.Name.__eq__ = _library_name_eq  # type: ignore[method-assign]
-    asn1_x509.Name.hashable = _library_hashable_property  # type: ignore[method-assign]
-    asn1_x509.NameTypeAndValue._ldap_string_prep = _library_string_prep  # type: ignore[method-assign]
+    asn1_x509.Name.__eq__ = _library_name_eq
+    asn1_x509.Name.hashable = _library_hashable_property
+    asn1_x509.NameTypeAndValue._ldap_string_prep = _library_string_prep

@@ -100,7 +100,7 @@ def enable() -> None:
     pdfdoc.format = pdf_format
     pdfdoc.pdfdocEnc = pdfdoc_encode
     pdfdoc.PDFName = pdf_name
-    pdfdoc.zlib = PdfZlib()  # type: ignore[assignment]
+    pdfdoc.zlib = PdfZlib()
     pdfdoc.asciiBase85Encode = pdf_a85
 
 

@@ -110,8 +110,8 @@ def issue_command(
                 )
                 who = f"{where}: " if where else f"{record.student_id}: "
                 typer.echo(f"{who}{problem.get('code')} {problem.get('severity')}: {problem.get('message')}")
-    for problem in report.problems:
-        typer.echo(problem.format())
+    for stop in report.problems:
+        typer.echo(stop.format())
     _issue_summary(report, languages)
     if not report.ok:
         raise typer.Exit(EXIT_PROBLEMS)

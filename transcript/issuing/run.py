@@ -314,6 +314,8 @@ def issue_export(
         trust, crls = (pki.root,), tuple(pki.crls)
         if tsa is None and pades != "B-B":
             raise IssueError(f"PAdES {pades} needs a time-stamp authority (--tsa URL)")
+    if key is None:
+        raise IssueError("no signing key given (--key), and no demo PKI")
     identity = _checked_identity(Path(key), password, Path(chain) if chain else None)
     if not trust:
         trust = _root_of(identity, out_dir)

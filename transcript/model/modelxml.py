@@ -120,7 +120,7 @@ def _text(value: Any, field: _Field) -> str:
     elif kind is Decimal or kind is int or kind is XmlDateTime:
         # Credits, grade points and dates recur: their text is remembered. A Decimal is keyed
         # by its own text, since equal decimals (3 and 3.0) print differently.
-        text = _serialized(kind, str(value) if kind is Decimal else value, field.format)
+        text = _serialized(kind, str(value) if kind is Decimal else value, field.format)  # type: ignore[arg-type]  # a class is hashable
     else:
         text = converter.serialize(value, format=field.format)
     if "\r" in text:

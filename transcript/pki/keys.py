@@ -9,7 +9,7 @@ file, see `password_from`); never from a command-line argument, and never logged
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,13 +145,13 @@ def _checked(
         raise SigningKeyError(f"{path}: an RSA key needs at least 2048 bits, this one has {key.key_size}")
     if certificate.public_key().public_numbers() != key.public_key().public_numbers():  # type: ignore[union-attr]
         raise SigningKeyError(f"{path}: the certificate does not belong to the private key")
-    return SigningIdentity(key, certificate, tuple(chain))  # type: ignore[arg-type]
+    return SigningIdentity(key, certificate, tuple(chain))
 
 
 def password_from(
     *,
     password_file: str | Path | None = None,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     prompt: Callable[[], str] | None = None,
 ) -> bytes | None:
     """The key password from a file, else the environment, else a prompt; None if none."""

@@ -96,6 +96,7 @@ class LocalTimeStampAuthority:
 
     def __init__(self, certificate_chain: Path, key: Path, *, fail_every: int = 0, port: int = 0) -> None:
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
 
         chain = [
             asn1_x509.Certificate.load(_der(block)) for block in _pem_blocks(certificate_chain.read_bytes())
@@ -108,7 +109,9 @@ class LocalTimeStampAuthority:
                 serialization.NoEncryption(),
             )
         )
-        self.stamper = DummyTimeStamper(chain[0], key_info, certs_to_embed=chain[1:])
+        self.stamper = DummyTimeStamper(
+            chain[0], key_info, certs_to_embed=SimpleCertificateStore.from_certs(chain[1:])
+        )
         self.fail_every = fail_every
         self.requests = 0
         self._lock = threading.Lock()
@@ -145,6 +148,7 @@ class LocalTimeStampAuthority:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         return f"http://{host}:{port}/"
 
     def __enter__(self) -> LocalTimeStampAuthority:

@@ -96,7 +96,7 @@ def _install_hooks() -> None:
     original_shape = ttfonts.shapeFragWord
     original_cmap = ttfonts.makeToUnicodeCMap
 
-    def shape_frag_word(w, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def shape_frag_word(w, *args, **kwargs):
         key = _cache_key(w, args, kwargs)
         found = _MISSING if key is None else _shaped_words.get(key, _MISSING)
         if found is not _MISSING:
@@ -140,7 +140,7 @@ _MISSING = object()
 _shaped_words: OrderedDict[tuple[str, float, str], tuple[float, ShapedStr, type] | None] = OrderedDict()
 
 
-def _cache_key(w: list, args: tuple, kwargs: dict) -> tuple[str, float, str] | None:  # type: ignore[type-arg]
+def _cache_key(w: list, args: tuple, kwargs: dict) -> tuple[str, float, str] | None:
     # `shapeStr` (whole lines drawn by `blocks`) passes force=False, the default
     if (
         args
@@ -155,7 +155,7 @@ def _cache_key(w: list, args: tuple, kwargs: dict) -> tuple[str, float, str] | N
     return (frag.fontName, frag.fontSize, str(text))
 
 
-def _rebuild(w: list, cached: tuple[float, ShapedStr, type] | None) -> list:  # type: ignore[type-arg]
+def _rebuild(w: list, cached: tuple[float, ShapedStr, type] | None) -> list:
     """The shaped word for `w` from a cached result, with `w`'s own fragment style."""
     if cached is None:
         return w
@@ -163,11 +163,11 @@ def _rebuild(w: list, cached: tuple[float, ShapedStr, type] | None) -> list:  # 
     return klass([width, (w[1][0], text)])
 
 
-def _source_text(w: list) -> str:  # type: ignore[type-arg]
+def _source_text(w: list) -> str:
     return "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
 
 
-def _fix_sara_am(original: list, shaped: list) -> None:  # type: ignore[type-arg]
+def _fix_sara_am(original: list, shaped: list) -> None:
     """Give SARA AM's glyphs private codes that read back as (tone +) ำ, and record read-backs."""
     text = _source_text(original)
     for index in range(1, len(shaped)):

@@ -48,7 +48,7 @@ class _TranscriptXAdESSigner(RootCopying, XAdESSigner):
         super().__init__(**kwargs)
         self._clock = clock
 
-    def add_signing_time(self, signed_signature_properties, sig_root, signing_settings: SigningSettings):  # type: ignore[no-untyped-def]
+    def add_signing_time(self, signed_signature_properties, sig_root, signing_settings: SigningSettings):
         element = etree.SubElement(
             signed_signature_properties, xades_tag("SigningTime"), nsmap=self.namespaces
         )

@@ -167,8 +167,8 @@ class _Look:
         self.pixels: dict[int, memoryview] = {}
 
     def visible(self, where: list[tuple[int, int]]) -> bool:
-        judged = [self._char_visible(page, index) for page, index in where if index >= 0]
-        judged = [j for j in judged if j is not None]
+        seen = [self._char_visible(page, index) for page, index in where if index >= 0]
+        judged = [j for j in seen if j is not None]
         return bool(judged) and sum(judged) >= VISIBLE_SHARE * len(judged)
 
     def _char_visible(self, page_number: int, index: int) -> bool | None:

@@ -248,7 +248,7 @@ def _checks(
     elif not status.trusted:
         indication = status.trust_problem_indic
         sub = SubIndication.named(
-            indication.name if indication else "", SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE
+            getattr(indication, "name", ""), SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE
         )
         words = {
             SubIndication.NO_CERTIFICATE_CHAIN_FOUND: "does not chain to a trusted root",
@@ -411,7 +411,8 @@ def _validation_data(reader: PdfFileReader) -> tuple[list[Any], list[bytes]]:
     if dss is None:
         return [], []
     dss = dss.get_object()
-    certs, crls = [], []
+    certs: list[bytes] = []
+    crls: list[bytes] = []
     for key, into in (("/Certs", certs), ("/CRLs", crls)):
         items = dss.get(key)
         items = items.get_object() if items is not None else []

@@ -66,7 +66,7 @@ class DocumentInformationRule(WhitelistRule):
             changed = {
                 key
                 for key in set(before) | set(after)
-                if key not in _VOLATILE_INFO and before.raw_get(key, None) != after.raw_get(key, None)
+                if key not in _VOLATILE_INFO and _raw(before, key) != _raw(after, key)
             }
             if changed:
                 raise SuspiciousModification(
@@ -76,6 +76,10 @@ class DocumentInformationRule(WhitelistRule):
             ReferenceUpdate.curry_ref(context_checked=Context.from_absolute(old, RawPdfPath("/Info"))),
             safe_whitelist(old, old_ref, new_ref),
         )
+
+
+def _raw(dictionary: generic.DictionaryObject, key: str) -> Any:
+    return dictionary.raw_get(key) if key in dictionary else None
 
 
 class MetadataDatesRule(WhitelistRule):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,10 +32,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 from transcript.pki.trust import TrustError
 from transcript.verify.report import Check, SubIndication
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+else:
+    import tomli as tomllib
 
 #: Extended key usages that allow signing documents: any, e-mail protection (S/MIME, which
 #: most national personal and organisation certificates carry), document signing (RFC 9336),

@@ -25,7 +25,7 @@ def unarmoured(name: str, data: bytes) -> bytes:
     if name == "/ASCII85Decode":
         body = bytes(data).split(b"~>", 1)[0]
         return base64.a85decode(body.removeprefix(b"<~"), ignorechars=b" \t\n\r\x0b\x0c")
-    return get_generic_decoder(name).decode(data, None)
+    return get_generic_decoder(name).decode(data, {})
 
 
 def inflated_size(raw: bytes, budget: int) -> int:
