@@ -287,8 +287,9 @@ def tree_to_model(tree: etree._ElementTree, data: bytes | None = None) -> Transc
     """
     try:
         return modelxml.read(tree.getroot())
-    except (modelxml.Unplanned, ConverterError, ValueError, TypeError):
-        pass
+    except (modelxml.Unplanned, ConverterError):
+        pass  # outside the plan, or a value xsdata's converter refuses: xsdata decides
+    # Anything else raised by the planned reader is a defect of it, and surfaces as one.
     try:
         if data is not None:
             return model_parser().from_bytes(bytes(data), Transcript)
