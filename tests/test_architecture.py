@@ -152,3 +152,30 @@ def test_the_architecture_document_lists_every_layer() -> None:
         for name in layer:
             shown = name.replace(".", "/") + ("/" if (ROOT / name.replace(".", "/")).is_dir() else ".py")
             assert f"`{shown}`" in text or f"`{name}`" in text, f"{name} is not in docs/architecture.md"
+
+
+WEB_STACK = ("fastapi", "starlette", "uvicorn", "jinja2", "multipart", "python_multipart")
+
+
+def test_only_the_page_needs_the_web_stack() -> None:
+    """`pip install .` gives everything but the page: only transcript.web imports the web
+    stack, and the serve command only when it runs."""
+    modules = _modules()
+    wrong = []
+    for module, path in _analysed(modules).items():
+        if _package_of(module) == "transcript.web":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top_level = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
+            stack = [n for n in names if n.split(".")[0] in WEB_STACK or n.startswith("transcript.web")]
+            if stack and (module != "transcript.cli.web" or id(node) in top_level):
+                wrong.append(f"{module} imports {stack[0]}")
+    assert not wrong, wrong

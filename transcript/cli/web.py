@@ -40,11 +40,17 @@ def serve_command(
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Largest upload accepted, in MB.")] = 20,
 ) -> None:
     """Serve the verification page (and its JSON API at /api/verify) until Ctrl-C."""
-    import uvicorn
+    try:
+        import uvicorn
 
+        from transcript.web import create_app
+    except ImportError as exc:
+        raise _fail(
+            f"the verification page needs the web extra ({exc.name} is not installed): "
+            "pip install 'thai-transcript[web]'"
+        ) from None
     from transcript.pki.trust import TrustError, TrustSettings
     from transcript.verify import SignerList
-    from transcript.web import create_app
 
     try:
         settings = TrustSettings.from_files(
