@@ -1,13 +1,12 @@
+"""Fixtures shared by the tests (plain helpers are in tests/helpers.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-EXAMPLES = ROOT / "examples" / "transcripts"
-SAMPLE = DATA / "etda-v2.0-sample.xml"
+from tests.helpers import EXAMPLES, SAMPLE, tool_used_by
 
 
 @pytest.fixture(scope="session")
@@ -27,32 +26,6 @@ def honours_bytes() -> bytes:
     return (EXAMPLES / "bachelor-honours.xml").read_bytes()
 
 
-def load_script(path: Path, name: str):
-    """Import a script that is not part of a package (the example builders)."""
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-def require_tool(name: str) -> str:
-    """The path of an external checker; skipped locally when absent, a failure in CI."""
-    import os
-    import shutil
-
-    found = shutil.which(name)
-    if found:
-        return found
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{name} is required in CI but not installed (see .ci/run)")
-    pytest.skip(f"{name} is not installed")
-
-
 @pytest.fixture
 def speedups():  # type: ignore[no-untyped-def]
     """Every speed-up of `transcript._speedups` enabled for one test, the libraries' own code
@@ -64,3 +37,11 @@ def speedups():  # type: ignore[no-untyped-def]
     _speedups.enable()
     yield
     _speedups.disable()
+
+
+def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    """Tests that run an outside checker (xmlsec1, poppler, qpdf, zbar, Chromium...) carry the
+    `tool` marker: `pytest -m "not tool"` runs without them; in CI a missing one fails."""
+    for item in items:
+        if tool_used_by(item.function):
+            item.add_marker(pytest.mark.tool)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import transcript
 
-from .conftest import EXAMPLES, load_script
+from .helpers import EXAMPLES, load_script
 
 
 def test_build_script_reproduces_the_committed_examples() -> None:

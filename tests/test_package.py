@@ -26,7 +26,7 @@ from transcript.sign.xades import XmlSigner
 from transcript.verify import Status, Verdict
 from transcript.verify.pdf import verify_pdfs
 
-from .conftest import EXAMPLES, require_tool
+from .helpers import EXAMPLES, require_tool
 from .pkihelp import AttackPki
 
 SCRIPT = Path(sys.executable).parent / "transcript"

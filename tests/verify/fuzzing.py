@@ -40,7 +40,7 @@ from transcript.sign.pades import PdfSigner
 from transcript.sign.xades import XmlSigner
 from transcript.verify import Status, Verdict, VerificationReport, verify
 
-from ..conftest import EXAMPLES
+from ..helpers import EXAMPLES
 
 TC = "urn:etda:teda:documentation:Transcript:1"
 DS = "http://www.w3.org/2000/09/xmldsig#"

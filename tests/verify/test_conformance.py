@@ -14,7 +14,7 @@ import pytest
 from transcript.pki.trust import TrustSettings
 from transcript.verify import Status, Verdict, verify
 
-from ..conftest import ROOT
+from ..helpers import ROOT
 
 FILES = ROOT.parent / "shared" / "conformance" / "etda-signer"
 MOMENT = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)

@@ -62,7 +62,7 @@ from transcript.sign.cades import has_reserved_signature
 from transcript.sign.pades import PdfSigner
 from transcript.sign.xades import XmlSigner
 
-from ..conftest import EXAMPLES, require_tool
+from ..helpers import EXAMPLES, require_tool
 from ..pkihelp import AttackPki
 
 A, B = "bachelor-honours", "master-thesis"  # the victim's transcript and another student's

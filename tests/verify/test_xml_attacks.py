@@ -21,7 +21,7 @@ from transcript.sign.xades import XmlSigner, add_signature_timestamp
 from transcript.util import sync
 from transcript.verify import SignerList, Status, SubIndication, Verdict, verify
 
-from ..conftest import EXAMPLES
+from ..helpers import EXAMPLES
 from ..pkihelp import NOW, AttackPki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"

@@ -12,7 +12,7 @@ import transcript
 from transcript.generated import Text, Transcript
 from transcript.model import modelxml, xmlio
 
-from .conftest import EXAMPLES, ROOT, SAMPLE
+from ..helpers import EXAMPLES, ROOT, SAMPLE
 from .test_roundtrip_property import transcripts
 
 

@@ -205,7 +205,7 @@ def test_a_logo_and_a_qr_code_are_compressed_once_for_both_editions(speedups) ->
 
     from transcript.render import render_pdf
 
-    from .conftest import EXAMPLES
+    from ..helpers import EXAMPLES
 
     data = (EXAMPLES / "master-thesis.xml").read_bytes()
     render_pdf(data, "th")
@@ -250,7 +250,7 @@ def test_importing_the_library_and_using_it_changes_no_other_library(tmp_path) -
     import subprocess
     import sys
 
-    from .conftest import EXAMPLES
+    from ..helpers import EXAMPLES
 
     program = (
         _PATCHABLE
@@ -298,7 +298,7 @@ def test_the_installed_libraries_are_the_versions_the_speed_ups_were_written_for
 
 
 def test_the_pins_and_the_constraints_file_agree() -> None:
-    from .conftest import ROOT
+    from ..helpers import ROOT
 
     lines = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
     pins = {

@@ -22,7 +22,7 @@ from transcript.pki.trust import TrustSettings
 from transcript.sign.xades import XmlSigner
 from transcript.web import create_app
 
-from .conftest import EXAMPLES, require_tool
+from ..helpers import EXAMPLES, require_tool
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 from converters import convert_export
 from converters.csvfile import split_record
 
-from .conftest import ROOT
+from ..helpers import ROOT
 
 REGISTRAR = ROOT / "examples" / "registrar"
 ISSUED = dt.datetime(2024, 6, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))

@@ -25,7 +25,7 @@ from transcript.demo.pki import create_demo_pki
 from transcript.pki.trust import TrustSettings
 from transcript.web import SECURITY_HEADERS, create_app
 
-from .verify.fuzzing import MUTATORS, Genuine, delete, flip, insert, make_genuine, mutate, truncate
+from ..verify.fuzzing import MUTATORS, Genuine, delete, flip, insert, make_genuine, mutate, truncate
 
 LIMIT = 200_000
 UPLOAD_STATUSES = {200, 400, 413, 415, 422}

@@ -20,11 +20,11 @@ from transcript.render import RenderError, render_pdf
 from transcript.render.thai import break_lines, long_date, words
 from transcript.sign.xades import XmlSigner
 
-from .conftest import EXAMPLES, require_tool
-from .pkihelp import AttackPki
+from ..helpers import EXAMPLES, require_tool
+from ..pkihelp import AttackPki
 
 SCRIPT = Path(sys.executable).parent / "transcript"
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 TRICKY = "ผู้ ที่ ปู่ น้ำ ฝั่ง ญ ฐ ปั้น กุ้ง ฎีกา ญี่ปุ่น ซ้ำ ต่ำ คำ ฤๅษี"
 
 

@@ -19,9 +19,9 @@ from transcript.sign.pades import PdfSigner
 from transcript.sign.xades import XmlSigner
 from transcript.web import create_app
 
-from .conftest import EXAMPLES
+from ..helpers import EXAMPLES
 
-WEB = Path(__file__).resolve().parent.parent / "transcript" / "web"
+WEB = Path(__file__).resolve().parents[2] / "transcript" / "web"
 
 
 @pytest.fixture(scope="module")

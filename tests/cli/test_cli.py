@@ -11,7 +11,7 @@ import pytest
 
 from transcript.model.xmlio import TC_NS
 
-from .conftest import SAMPLE
+from ..helpers import SAMPLE
 
 SCRIPT = Path(sys.executable).parent / "transcript"
 

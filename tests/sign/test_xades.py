@@ -23,8 +23,8 @@ from transcript.pki.tsa import LocalTimeStampAuthority, TimeStampClient, TimeSta
 from transcript.sign.xades import C14N_INCLUSIVE, SigningError, XmlSigner
 from transcript.verify import Status, Verdict, verify
 
-from .conftest import EXAMPLES, require_tool
-from .pkihelp import NOW, AttackPki
+from ..helpers import EXAMPLES, require_tool
+from ..pkihelp import NOW, AttackPki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 SCRIPT = Path(sys.executable).parent / "transcript"

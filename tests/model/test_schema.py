@@ -14,7 +14,7 @@ from lxml import etree
 
 from transcript.model.xmlio import TC_NS, schema_path
 
-from .conftest import ROOT, SAMPLE
+from ..helpers import ROOT, SAMPLE
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 SHARED_SAMPLE = ROOT.parent / "shared" / "conformance" / "etda-v2.0-sample.xml"

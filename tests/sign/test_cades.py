@@ -17,8 +17,8 @@ from transcript.sign.pades import PdfSigner
 from transcript.sign.xades import XmlSigner
 from transcript.verify import Status, Verdict
 
-from .conftest import EXAMPLES
-from .pkihelp import AttackPki
+from ..helpers import EXAMPLES
+from ..pkihelp import AttackPki
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import transcript
 from converters import ConversionError, convert_export, iter_transcripts, load_profile
 from converters.values import Cell, DateReader, EraTracker, Problems
 
-from .conftest import ROOT, load_script
+from ..helpers import ROOT, load_script
 
 REGISTRAR = ROOT / "examples" / "registrar"
 FLAT = ROOT / "examples" / "registrar-flat"

@@ -17,7 +17,7 @@ from transcript.issuing.run import issue_export
 from transcript.pki.tsa import LocalTimeStampAuthority
 from transcript.verify import Verdict
 
-from .conftest import ROOT
+from ..helpers import ROOT
 
 SCRIPT = Path(sys.executable).parent / "transcript"
 REGISTRAR = ROOT / "examples" / "registrar"
