@@ -54,3 +54,27 @@ def test_each_thread_has_its_own_loop() -> None:
         loops = list(pool.map(in_a_thread, range(4)))
     assert len(set(loops)) == 4
     assert sync.run(loop_id()) == sync.run(loop_id())  # one thread: one loop, kept
+
+
+def test_the_contexts_given_are_closed_after_the_call() -> None:
+    """A validation context that fetched opened a network session: closed after the call, on
+    the loop that ran it (pyHanko's `aclose`), even when the call failed."""
+    from transcript.util import sync
+
+    class Context:
+        closed = 0
+
+        async def aclose(self) -> None:
+            Context.closed += 1
+
+    async def fails() -> None:
+        raise ValueError("no")
+
+    async def answers() -> int:
+        return 7
+
+    context = Context()
+    assert sync.run(answers(), closing=(context,)) == 7
+    with pytest.raises(ValueError):
+        sync.run(fails(), closing=(context,))
+    assert Context.closed == 2

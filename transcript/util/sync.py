@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -29,8 +29,12 @@ class _OwnLoop:
 _local = threading.local()
 
 
-def run(coroutine: Coroutine[Any, Any, Result]) -> Result:
-    """Run `coroutine` to completion on this thread's event loop and return its result."""
+def run(coroutine: Coroutine[Any, Any, Result], *, closing: Iterable[Any] = ()) -> Result:
+    """Run `coroutine` to completion on this thread's event loop and return its result.
+
+    `closing` are pyHanko validation contexts used by it: their network sessions (opened
+    when fetching is allowed) are closed afterwards, on the same loop.
+    """
     own = getattr(_local, "own", None)
     if own is None:
         own = _local.own = _OwnLoop()
@@ -38,6 +42,8 @@ def run(coroutine: Coroutine[Any, Any, Result]) -> Result:
     try:
         return loop.run_until_complete(coroutine)
     finally:
+        for context in closing:
+            loop.run_until_complete(context.aclose())
         left = [task for task in asyncio.all_tasks(loop) if not task.done()]
         if left:
             for task in left:

@@ -47,7 +47,7 @@ def check_path(
     )
     when = f"{moment.isoformat(timespec='seconds')} ({reason})"
     try:
-        path = sync.run(validator.async_validate_path())
+        path = sync.run(validator.async_validate_path(), closing=(context,))
     except cv_errors.PathBuildingError:
         return Check.problem(
             name,

@@ -223,7 +223,8 @@ def _checks(
         else validation_context(trust, others=certs, crls=crls, moment=trust.at)
     )
     status = sync.run(
-        async_validate_pdf_signature(signature, signer_validation_context=context, diff_policy=STRICT_POLICY)
+        async_validate_pdf_signature(signature, signer_validation_context=context, diff_policy=STRICT_POLICY),
+        closing=(context,),  # a shared context keeps its remembered paths; only its session closes
     )
     pdf_cert = status.signing_cert
     if pdf_cert is not None:
@@ -426,12 +427,9 @@ def _validation_data(reader: PdfFileReader) -> tuple[list[Any], list[bytes]]:
 def _document_timestamp(
     stamp: EmbeddedPdfSignature, trust: TrustSettings, certs: list[Any], crls: list[bytes]
 ) -> Check:
+    context = validation_context(trust, others=certs, crls=crls, moment=trust.at)
     status = sync.run(
-        async_validate_pdf_timestamp(
-            stamp,
-            validation_context(trust, others=certs, crls=crls, moment=trust.at),
-            diff_policy=STRICT_POLICY,
-        )
+        async_validate_pdf_timestamp(stamp, context, diff_policy=STRICT_POLICY), closing=(context,)
     )
     if not status.intact or not status.valid:
         return Check.problem(

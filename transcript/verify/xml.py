@@ -682,11 +682,15 @@ async def _validate_token(
 ) -> dict[str, Any]:
     from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 
-    return await validate_tst_signed_data(
-        signed_data,
-        validation_context(trust, moment=trust.at),
-        expected_tst_imprint=lambda algorithm: hashlib.new(algorithm, imprint_input).digest(),
-    )
+    context = validation_context(trust, moment=trust.at)
+    try:
+        return await validate_tst_signed_data(
+            signed_data,
+            context,
+            expected_tst_imprint=lambda algorithm: hashlib.new(algorithm, imprint_input).digest(),
+        )
+    finally:
+        await context.aclose()  # the network session fetching may have opened
 
 
 def _content(signed_bytes: bytes, draft: ReportDraft, add: Any) -> list[str] | None:
