@@ -102,12 +102,13 @@ def test_a_student_number_a_spreadsheet_would_run_is_refused(tmp_path: Path, num
 
 def test_manifest_csv_neutralises_every_cell_a_spreadsheet_would_run(tmp_path: Path) -> None:
     from transcript.issuing.run import IssueReport, StudentRecord, _write_manifest
+    from transcript.problems import Problem, Severity
 
     report = IssueReport(tmp_path)
     report.students = [
         StudentRecord(
             "=1+1", "skipped", "", "+cmd", "-x", {"@a.xml": "\tb"},
-            [{"code": "X", "message": "m", "file": "\rfile", "line": 1}],
+            [Problem("X", Severity.ERROR, "m", file="\rfile", line=1)],
         ),
         StudentRecord("ok", "issued", "", "99001-ok", "TOTAL-PASSED", {"ok.xml": "ab"}),
         StudentRecord("6\x1b[2J\n7", "skipped"),  # a terminal's escape sequence, a line break

@@ -108,7 +108,7 @@ def test_a_student_that_cannot_be_laid_out_fails_alone(tmp_path: Path) -> None:
     assert gc.get_freeze_count() == frozen  # in the caller's own process, nothing is frozen
     failed = [s for s in report.students if s.status == "failed"]
     assert report.count("issued") == 2 and len(failed) == 1
-    assert "cannot be laid out on A4 pages" in failed[0].problems[-1]["message"]
+    assert "cannot be laid out on A4 pages" in failed[0].problems[-1].message
     assert not list((tmp_path / "out").glob(f"{failed[0].student_id}*"))
 
 
@@ -129,8 +129,8 @@ def test_an_unexpected_error_fails_one_student_and_the_run_goes_on(tmp_path: Pat
     report = issue_export(export, tmp_path / "out", jobs=1)  # one job: in this process, patched
     failed = [s for s in report.students if s.status == "failed"]
     assert report.count("issued") == 2 and [s.student_id for s in failed] == ["631010002"]
-    assert failed[0].problems[-1]["code"] == "ISSUE003"
-    assert "ValueError: a bug met by this student's data" in failed[0].problems[-1]["message"]
+    assert failed[0].problems[-1].code == "ISSUE003"
+    assert "ValueError: a bug met by this student's data" in failed[0].problems[-1].message
     assert not list((tmp_path / "out").glob("631010002*"))
     assert len(calls) > 2  # the students after the failed one were issued too
 

@@ -104,12 +104,12 @@ def issue_command(
     progress.stop()
     for record in report.students:
         for problem in record.problems:
-            if problem.get("severity") == "error" or record.status != "issued":
+            if problem.is_error or record.status != "issued":
                 where = ":".join(
-                    str(problem[k]) for k in ("file", "line", "column") if problem.get(k) is not None
+                    str(v) for v in (problem.file, problem.line, problem.column) if v is not None
                 )
                 who = f"{where}: " if where else f"{record.student_id}: "
-                typer.echo(f"{who}{problem.get('code')} {problem.get('severity')}: {problem.get('message')}")
+                typer.echo(f"{who}{problem.code} {problem.severity.value}: {problem.message}")
     for stop in report.problems:
         typer.echo(stop.format())
     _issue_summary(report, languages)

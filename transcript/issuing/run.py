@@ -33,7 +33,7 @@ from transcript.pdfa.container import package_pdf
 from transcript.pki.keys import SigningIdentity, load_identity, password_from
 from transcript.pki.trust import RevocationPolicy, TrustSettings
 from transcript.pki.tsa import TimeStampClient, TimeStampError
-from transcript.problems import Problem
+from transcript.problems import Problem, Severity
 from transcript.render import RenderError, render_verified
 from transcript.sign.pades import PdfSigner
 from transcript.sign.xades import XmlSigner
@@ -96,7 +96,7 @@ class StudentRecord:
     document_id: str | None = None
     verdict: str | None = None
     files: dict[str, str] = field(default_factory=dict)
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -176,7 +176,7 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
         clock = now
 
     document, xml, problems = build_checked(rows, w["convert"])
-    record.problems = [p.to_dict() for p in problems]
+    record.problems = list(problems)
     lap("convert")
     if document is None or xml is None:
         return record
@@ -187,14 +187,12 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
             break
         except RenderError as exc:  # the signed XML does not verify, or cannot be laid out: not issued
             record.status = "failed"
-            record.problems.append({"code": "ISSUE001", "severity": "error", "message": str(exc)})
+            record.problems.append(_failure("ISSUE001", str(exc)))
             return record
         except TimeStampError as exc:
             if attempt == TSA_ATTEMPTS:
                 record.status = "failed"
-                record.problems.append(
-                    {"code": "ISSUE002", "severity": "error", "message": f"{exc} ({attempt} attempts)"}
-                )
+                record.problems.append(_failure("ISSUE002", f"{exc} ({attempt} attempts)"))
                 return record
             time.sleep(0.2 * attempt)
     verdicts = []
@@ -207,9 +205,7 @@ def _issue(rows: Any, input_hash: str) -> StudentRecord:
         if not report.ok:
             record.status = "failed"
             reason = report.sub_indication or report.verdict.value
-            record.problems.append(
-                {"code": "ISSUE001", "severity": "error", "message": f"{name} does not verify: {reason}"}
-            )
+            record.problems.append(_failure("ISSUE001", f"{name} does not verify: {reason}"))
     lap("verify")
     record.verdict = "TOTAL-PASSED" if all(v == "TOTAL-PASSED" for v in verdicts) else "TOTAL-FAILED"
     if record.status == "failed":
@@ -433,7 +429,7 @@ def _run(
     def items() -> Iterator[tuple[Any, str] | StudentRecord]:
         for item in students:
             if isinstance(item, Rejected):
-                yield StudentRecord(item.student_id, "skipped", problems=[p.to_dict() for p in item.problems])
+                yield StudentRecord(item.student_id, "skipped", problems=list(item.problems))
                 continue
             assert isinstance(item, StudentRows)
             digest = _input_hash(item)
@@ -461,7 +457,7 @@ def _issue_entry(entry: tuple[Any, str]) -> StudentRecord:
     except Exception as exc:
         record = StudentRecord(student_id_of(rows), "failed", input_hash)
         message = f"unexpected error ({type(exc).__name__}: {exc}); nothing was written for this student"
-        record.problems.append({"code": "ISSUE003", "severity": "error", "message": message})
+        record.problems.append(_failure("ISSUE003", message))
         return record
 
 
@@ -538,13 +534,19 @@ def _entry(student: StudentRecord, made: dict[int, _Entry]) -> _Entry:
                 " ".join(student.files), " ".join(student.files.values()), problems,
             )
         ]  # fmt: skip
-        found = made[id(student)] = (student, json.dumps(asdict(student), ensure_ascii=False), row)
+        entry = {**asdict(student), "problems": [p.to_dict() for p in student.problems]}
+        found = made[id(student)] = (student, json.dumps(entry, ensure_ascii=False), row)
     return found
 
 
-def _located(problem: dict[str, Any]) -> str:
-    where = ":".join(str(problem[k]) for k in ("file", "line", "column") if problem.get(k) is not None)
-    return f"{where + ': ' if where else ''}{problem.get('code')} {problem.get('message')}"
+def _located(problem: Problem) -> str:
+    where = ":".join(str(v) for v in (problem.file, problem.line, problem.column) if v is not None)
+    return f"{where + ': ' if where else ''}{problem.code} {problem.message}"
+
+
+def _failure(code: str, message: str) -> Problem:
+    """A problem of the run with one student's files (not located in the export)."""
+    return Problem(code, Severity.ERROR, message)
 
 
 def _file_hash(path: Path) -> str:
