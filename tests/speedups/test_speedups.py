@@ -224,7 +224,8 @@ import json
 from asn1crypto import x509
 from pyhanko.pdf_utils import generic
 from pyhanko.sign.validation import generic_cms
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.platypus import paragraph
 
 def identities():
     return {
@@ -238,6 +239,9 @@ def identities():
         "reportlab PDFName": id(pdfdoc.PDFName),
         "reportlab zlib": id(pdfdoc.zlib),
         "reportlab asciiBase85Encode": id(pdfdoc.asciiBase85Encode),
+        "reportlab ttfonts.shapeFragWord": id(ttfonts.shapeFragWord),
+        "reportlab paragraph.shapeFragWord": id(paragraph.shapeFragWord),
+        "reportlab makeToUnicodeCMap": id(ttfonts.makeToUnicodeCMap),
     }
 """
 

@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 import fontpkg
 import uharfbuzz
@@ -64,7 +66,6 @@ def register_fonts() -> FontSet:
                     font.face.name.decode("latin-1") if isinstance(font.face.name, bytes) else font.face.name
                 ] = {}
             pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
-            _install_hooks()
             _installed = True
     return FontSet()
 
@@ -92,9 +93,32 @@ def _face_key(font: TTFont) -> str:
     return name.decode("latin-1") if isinstance(name, bytes) else str(name)
 
 
-def _install_hooks() -> None:
-    original_shape = ttfonts.shapeFragWord
-    original_cmap = ttfonts.makeToUnicodeCMap
+# reportlab's shaping and ToUnicode functions, as the library has them.
+_library_shape = ttfonts.shapeFragWord
+_library_cmap = ttfonts.makeToUnicodeCMap
+# One document is laid out and written at a time while reportlab calls the project's shaping
+# (a reentrant lock: a render may call another render's helpers).
+_shaping_lock = threading.RLock()
+
+
+@contextmanager
+def shaping() -> Iterator[None]:
+    """reportlab shapes and maps text the project's way (SARA AM read back as written, shaped
+    words remembered) for the duration of the block, and has its own functions back after:
+    nothing of reportlab stays changed outside a render."""
+    with _shaping_lock:
+        saved = (ttfonts.shapeFragWord, rl_paragraph.shapeFragWord, ttfonts.makeToUnicodeCMap)
+        ttfonts.shapeFragWord = rl_paragraph.shapeFragWord = _shape_frag_word
+        ttfonts.makeToUnicodeCMap = _make_to_unicode_cmap
+        try:
+            yield
+        finally:
+            ttfonts.shapeFragWord, rl_paragraph.shapeFragWord, ttfonts.makeToUnicodeCMap = saved
+
+
+def _hooks() -> tuple[Any, Any]:
+    original_shape = _library_shape
+    original_cmap = _library_cmap
 
     def shape_frag_word(w, *args, **kwargs):
         key = _cache_key(w, args, kwargs)
@@ -125,9 +149,7 @@ def _install_hooks() -> None:
                 text = text.replace(f"<{code:02X}> <{value:04X}>", f"<{code:02X}> <{utf16}>", 1)
         return text
 
-    ttfonts.shapeFragWord = shape_frag_word
-    rl_paragraph.shapeFragWord = shape_frag_word
-    ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+    return shape_frag_word, make_to_unicode_cmap
 
 
 # Shaping results by (font, size, text) of single-fragment words. reportlab shapes every word
@@ -250,3 +272,6 @@ def _shaped_width(text: str, font_name: str) -> float:
     uharfbuzz.shape(font, buffer, {"kern": True, "liga": True})
     units = font.face.upem
     return sum(p.x_advance for p in buffer.glyph_positions) * 1000 / units
+
+
+_shape_frag_word, _make_to_unicode_cmap = _hooks()

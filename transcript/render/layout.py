@@ -54,7 +54,7 @@ from transcript.render.blocks import (
     TextStyle,
     cell,
 )
-from transcript.render.fonts import BOLD, REGULAR, register_fonts
+from transcript.render.fonts import BOLD, REGULAR, register_fonts, shaping
 from transcript.render.labels import LABELS, NATIONALITIES
 from transcript.render.thai import break_lines, is_thai, long_date
 from transcript.rules.summary import group_by_semester, semester_key
@@ -606,6 +606,11 @@ def _canvas_class(furniture: _Furniture) -> type[Canvas]:
 def build_pdf(t: Transcript, language: str, stamp: Stamp) -> bytes:
     """Lay out one transcript edition and return the PDF bytes (identical for identical input)."""
     register_fonts()
+    with shaping():
+        return _build_pdf(t, language, stamp)
+
+
+def _build_pdf(t: Transcript, language: str, stamp: Stamp) -> bytes:
     builder = _Builder(t, language, stamp)
     furniture = _Furniture(builder)
     top = builder.header()
