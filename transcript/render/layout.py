@@ -42,6 +42,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from transcript.generated import Course, SemesterSummary, Text, Transcript
 from transcript.model.constants import BANGKOK, STUDENT_NUMBER_SCHEMES
+from transcript.model.text import pick
 from transcript.render.blocks import (
     Cell,
     Grid,
@@ -117,17 +118,6 @@ def _styles() -> _Styles:
 
 
 # ----------------------------------------------------------------- text helpers
-
-
-def pick(texts: Sequence[Text], language: str, edition: str) -> str:
-    """The text in `language`; else untagged text (the edition's language); else any."""
-    for text in texts:
-        if (text.language_id or "").lower() == language:
-            return text.value
-    untagged = [t.value for t in texts if not t.language_id]
-    if untagged and language == edition:
-        return untagged[0]
-    return texts[0].value if texts else ""
 
 
 class _Wrapped(Paragraph):

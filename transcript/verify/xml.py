@@ -41,6 +41,7 @@ from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
 from transcript.errors import InvalidDocument
 from transcript.model.constants import C14N_INCLUSIVE, DS_NS, TC_NS, XADES_NS, student_number
+from transcript.model.text import by_language
 from transcript.model.xmlio import MAX_DOCUMENT_BYTES, check_root, parse_untrusted
 from transcript.pki.trust import TrustSettings, validation_context
 from transcript.rules.checks import read_and_validate
@@ -726,11 +727,7 @@ def _content(signed_bytes: bytes, draft: ReportDraft, add: Any) -> list[str] | N
 def summarize(t: Any) -> TranscriptSummary:
     """The brief of a transcript model (callers pass one read from signed bytes)."""
 
-    def texts(items: Any) -> dict[str, str]:
-        result: dict[str, str] = {}
-        for item in items:
-            result.setdefault((item.language_id or "").lower() or "-", item.value)
-        return result
+    texts = by_language
 
     def names(student: Any) -> dict[str, str]:
         result = {}

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from transcript import __version__
+from transcript.model.text import pick
 from transcript.pki.trust import TrustSettings
 from transcript.rules.summary import group_by_semester, semester_key
 from transcript.verify import SignerList, Status, VerificationReport, verify
@@ -195,12 +196,12 @@ def _view(report: VerificationReport, language: str) -> dict[str, Any]:
             courses = [t.course[i] for i in indices]
             semesters.append(
                 {
-                    "name": _pick(courses[0].semester_name, language),
+                    "name": pick(courses[0].semester_name, language),
                     "year": key[0],
                     "courses": [
                         {
                             "code": c.course_number,
-                            "title": _pick(c.course_title, language),
+                            "title": pick(c.course_title, language),
                             "credits": c.course_credit_value,
                             "grade": c.course_academic_grade_text,
                         }
@@ -221,10 +222,3 @@ def _view(report: VerificationReport, language: str) -> dict[str, Any]:
         "graduated": str(graduated)[:10] if graduated else None,
         "failed_checks": [c for c in report.checks if c.status in (Status.FAILED, Status.INDETERMINATE)],
     }
-
-
-def _pick(texts: Any, language: str) -> str:
-    for text in texts:
-        if (text.language_id or "").lower() == language:
-            return text.value
-    return texts[0].value if texts else ""

@@ -1,0 +1,26 @@
+"""Choosing among a model field's texts by language (the transcript's texts carry languageID)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def pick(texts: Sequence[Any], language: str, edition: str | None = None) -> str:
+    """The text in `language`; else untagged text when `language` is the `edition`'s (an
+    untagged text is in the document's own language); else the first; "" when none."""
+    for text in texts:
+        if (text.language_id or "").lower() == language:
+            return str(text.value)
+    untagged = [t.value for t in texts if not t.language_id]
+    if untagged and edition is not None and language == edition:
+        return str(untagged[0])
+    return str(texts[0].value) if texts else ""
+
+
+def by_language(texts: Sequence[Any]) -> dict[str, str]:
+    """{language: the first text in it}, untagged text under "-"."""
+    found: dict[str, str] = {}
+    for text in texts:
+        found.setdefault((text.language_id or "").lower() or "-", text.value)
+    return found
