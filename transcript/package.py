@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from transcript.pdfa.container import package_pdf
 from transcript.pki.trust import TrustSettings
 from transcript.render import RenderError, is_signed, render_verified
 from transcript.sign.pades import PdfSigner
-from transcript.verify import verify
+from transcript.verify import VerificationReport, verify
 
 
 def build_packages(
@@ -29,16 +29,40 @@ def build_packages(
     report = verify(signed_xml, trust)
     packages = {}
     for lang in dict.fromkeys(langs):
-        pdf = render_verified(report, lang, require_valid=True, demo=demo)
-        packaged = package_pdf(
-            signed_xml,
-            pdf,
-            file_name=file_name,
-            transcript=report.transcript,
-            signature_room=signer.signature_room,
+        packages[lang] = package_verified(
+            signed_xml, report, lang, signer=signer, file_name=file_name, demo=demo
         )
-        packages[lang] = signer.sign(packaged)
     return packages
+
+
+def package_verified(
+    signed_xml: bytes,
+    report: VerificationReport,
+    lang: str,
+    *,
+    signer: PdfSigner,
+    file_name: str,
+    demo: bool = False,
+    lap: Callable[[str], None] | None = None,
+) -> bytes:
+    """One edition's signed PDF/A-3 of `signed_xml`, from `report`, its verification
+    (TOTAL-PASSED, or `RenderError`): rendered from what the signature covers, packaged with
+    the signed file byte for byte, signed. `lap(stage)` is called after each of render,
+    package and sign-pdf (for timing)."""
+    mark = lap or (lambda stage: None)
+    pdf = render_verified(report, lang, require_valid=True, demo=demo)
+    mark("render")
+    packaged = package_pdf(
+        signed_xml,
+        pdf,
+        file_name=file_name,
+        transcript=report.transcript,
+        signature_room=signer.signature_room,
+    )
+    mark("package")
+    signed = signer.sign(packaged)
+    mark("sign-pdf")
+    return signed
 
 
 def build_package(

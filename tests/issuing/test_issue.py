@@ -113,10 +113,10 @@ def test_a_student_that_cannot_be_laid_out_fails_alone(tmp_path: Path) -> None:
 
 
 def test_an_unexpected_error_fails_one_student_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
-    from transcript.issuing import run as issuing
+    from transcript import package as packaging
 
     export = small_export(tmp_path / "export")
-    original = issuing.package_pdf
+    original = packaging.package_pdf
     calls = []
 
     def package_pdf(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -125,7 +125,7 @@ def test_an_unexpected_error_fails_one_student_and_the_run_goes_on(tmp_path: Pat
             raise ValueError("a bug met by this student's data")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(issuing, "package_pdf", package_pdf)
+    monkeypatch.setattr(packaging, "package_pdf", package_pdf)
     report = issue_export(export, tmp_path / "out", jobs=1)  # one job: in this process, patched
     failed = [s for s in report.students if s.status == "failed"]
     assert report.count("issued") == 2 and [s.student_id for s in failed] == ["631010002"]

@@ -29,12 +29,12 @@ from transcript import __version__
 from transcript.demo.pki import DemoPki, create_demo_pki
 from transcript.errors import TranscriptError
 from transcript.model.constants import BANGKOK
-from transcript.pdfa.container import package_pdf
+from transcript.package import package_verified
 from transcript.pki.keys import SigningIdentity, load_identity, password_from
 from transcript.pki.trust import RevocationPolicy, TrustSettings
 from transcript.pki.tsa import TimeStampClient, TimeStampError
 from transcript.problems import Problem, Severity
-from transcript.render import RenderError, render_verified
+from transcript.render import RenderError
 from transcript.sign.pades import PdfSigner
 from transcript.sign.xades import XmlSigner
 from transcript.util.files import prepare_output, write_atomically
@@ -228,18 +228,15 @@ def _produce(
     lap("verify")
     files = {f"{student_id}.xml": signed}
     for lang in settings.languages:
-        pdf = render_verified(verified, lang, require_valid=True, demo=settings.demo)
-        lap("render")
-        packaged = package_pdf(
+        files[f"{student_id}.{lang}.pdf"] = package_verified(
             signed,
-            pdf,
+            verified,
+            lang,
+            signer=w["pdf_signer"],
             file_name=f"{student_id}.xml",
-            transcript=verified.transcript,
-            signature_room=w["pdf_signer"].signature_room,
+            demo=settings.demo,
+            lap=lap,
         )
-        lap("package")
-        files[f"{student_id}.{lang}.pdf"] = w["pdf_signer"].sign(packaged)
-        lap("sign-pdf")
     return files, verified
 
 
