@@ -22,10 +22,11 @@ from pathlib import Path
 import transcript
 from transcript import _speedups
 from transcript.demo.pki import create_demo_pki
+from transcript.demo.tsa import LocalTimeStampAuthority
 from transcript.pdfa.container import package_pdf
 from transcript.pki.keys import load_identity, password_from
 from transcript.pki.trust import TrustSettings
-from transcript.pki.tsa import LocalTimeStampAuthority, TimeStampClient
+from transcript.pki.tsa import TimeStampClient
 from transcript.render import layout, render_pdf
 from transcript.sign.pades import PdfSigner
 from transcript.sign.xades import XmlSigner

@@ -14,12 +14,13 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 import transcript
 from transcript.demo.pki import create_demo_pki
+from transcript.demo.tsa import LocalTimeStampAuthority
 from transcript.package import build_package
 from transcript.pdfa.container import ED_NS, package_pdf, xmp_value
 from transcript.pdfa.icc import srgb_profile
 from transcript.pki.keys import load_identity, password_from
 from transcript.pki.trust import TrustSettings
-from transcript.pki.tsa import LocalTimeStampAuthority, TimeStampClient
+from transcript.pki.tsa import TimeStampClient
 from transcript.render import render_pdf
 from transcript.sign.pades import PadesError, PdfSigner
 from transcript.sign.xades import XmlSigner

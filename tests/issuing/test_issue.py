@@ -13,8 +13,8 @@ from pathlib import Path
 
 import transcript
 from transcript.demo.pki import create_demo_pki
+from transcript.demo.tsa import LocalTimeStampAuthority
 from transcript.issuing.run import issue_export
-from transcript.pki.tsa import LocalTimeStampAuthority
 from transcript.verify import Verdict
 
 from ..helpers import ROOT

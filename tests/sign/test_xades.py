@@ -17,9 +17,10 @@ from lxml import etree
 
 import transcript
 from transcript.demo.pki import create_demo_pki
+from transcript.demo.tsa import LocalTimeStampAuthority
 from transcript.pki.keys import SigningKeyError, load_identity, password_from
 from transcript.pki.trust import RevocationPolicy
-from transcript.pki.tsa import LocalTimeStampAuthority, TimeStampClient, TimeStampError
+from transcript.pki.tsa import TimeStampClient, TimeStampError
 from transcript.sign.xades import C14N_INCLUSIVE, SigningError, XmlSigner
 from transcript.verify import Status, Verdict, verify
 

@@ -32,10 +32,11 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from transcript.demo.pki import DemoPki, create_demo_pki
+from transcript.demo.tsa import LocalTimeStampAuthority
 from transcript.package import build_package
 from transcript.pki.keys import load_identity, password_from
 from transcript.pki.trust import TrustSettings
-from transcript.pki.tsa import LocalTimeStampAuthority, TimeStampClient
+from transcript.pki.tsa import TimeStampClient
 from transcript.sign.pades import PdfSigner
 from transcript.sign.xades import XmlSigner
 from transcript.verify import Status, Verdict, VerificationReport, verify

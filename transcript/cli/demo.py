@@ -41,7 +41,7 @@ def demo_tsa_command(
     """Run a TEST-ONLY time-stamp authority on 127.0.0.1 with the demo PKI's TSA key, until Ctrl-C."""
 
     from transcript.demo.pki import DemoPki
-    from transcript.pki.tsa import LocalTimeStampAuthority
+    from transcript.demo.tsa import LocalTimeStampAuthority
 
     demo = DemoPki(pki)
     if not demo.exists():
