@@ -24,7 +24,7 @@ from transcript.pki.tsa import TimeStampClient, TimeStampError
 from transcript.sign.xades import C14N_INCLUSIVE, SigningError, XmlSigner
 from transcript.verify import Status, Verdict, verify
 
-from ..helpers import EXAMPLES, require_tool
+from ..helpers import EXAMPLES, ROOT, require_tool
 from ..pkihelp import NOW, AttackPki
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -75,7 +75,12 @@ def test_signature_follows_the_national_profile(signed: bytes) -> None:
     assert all(r.find(f"{{{DS}}}DigestMethod").get("Algorithm").endswith("sha256") for r in references)
     xades = "http://uri.etsi.org/01903/v1.3.2#"
     assert signature.find(f".//{{{xades}}}SigningTime") is not None
-    assert signature.find(f".//{{{xades}}}SigningCertificateV2") is not None
+    # The signing certificate as ETDA's signer names it (XAdES 1.3.2 v1, SHA-256, IssuerSerial),
+    # which xades4j, inside the national tools, requires.
+    cert = signature.find(f".//{{{xades}}}SigningCertificate/{{{xades}}}Cert")
+    assert cert is not None and signature.find(f".//{{{xades}}}SigningCertificateV2") is None
+    assert cert.find(f"{{{xades}}}CertDigest/{{{DS}}}DigestMethod").get("Algorithm").endswith("#sha256")
+    assert cert.find(f"{{{xades}}}IssuerSerial/{{{DS}}}X509SerialNumber").text.isdigit()
     assert len(signature.findall(f"{{{DS}}}KeyInfo/{{{DS}}}X509Data/{{{DS}}}X509Certificate")) == 2
 
 
@@ -588,3 +593,63 @@ def test_no_password_option_exists() -> None:
 def test_signature_value_is_base64(signed: bytes) -> None:
     value = etree.fromstring(signed).find(f".//{{{DS}}}SignatureValue").text
     assert len(base64.b64decode(value)) == 256  # RSA-2048
+
+
+# ------------------------------------------------------------ xades4j, inside ETDA's signer
+
+X4J = ROOT.parent / "shared" / "interop" / "xades4j" / "x4j-verify"
+
+
+def _x4j(data: bytes, pki: AttackPki, folder: Path) -> subprocess.CompletedProcess:
+    require_tool("java")
+    if not X4J.is_file():
+        pytest.skip("the shared xades4j verifier is not beside the repository")
+    root, crls = pki.write()
+    ca = folder / "ca.pem"
+    ca.write_bytes(pki.ca.public_bytes(serialization.Encoding.PEM))
+    path = folder / "signed.xml"
+    path.write_bytes(data)
+    command = ["bash", str(X4J), str(path), str(root), str(ca), *map(str, crls)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("kind", ["rsa", "ec"])
+def test_xades4j_accepts_the_signatures_we_make(
+    kind: str, pki: AttackPki, document: bytes, tmp_path: Path
+) -> None:
+    """ETDA's reference signer and the national tools verify with xades4j, which knows the
+    XAdES 1.3.2 SigningCertificate (v1) only: that is what we write by default."""
+    signed = XmlSigner(pki.identity(kind)).sign(document)
+    run = _x4j(signed, pki, tmp_path)
+    assert run.returncode == 0 and "XADES4J-OK form=XAdES-BES" in run.stdout, run.stdout + run.stderr
+    assert "signed-sig-prop SigningCertificate" in run.stdout
+
+
+def test_the_v2_form_is_ours_to_verify_but_not_xades4js(
+    pki: AttackPki, document: bytes, tmp_path: Path
+) -> None:
+    signed = XmlSigner(pki.identity(), signing_certificate="v2").sign(document)
+    assert b"SigningCertificateV2" in signed
+    assert verify(signed, pki.trust()).verdict is Verdict.TOTAL_PASSED
+    run = _x4j(signed, pki, tmp_path)
+    assert run.returncode != 0 and "doesn't follow any of the XAdES forms" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("pattern", "replacement", "complaint"),
+    [
+        (rb"(<ds:X509SerialNumber>)\d+", rb"\g<1>12345", "serial number"),
+        (rb"(<ds:X509IssuerName>)[^<]+", rb"\g<1>CN=Another CA,O=Test University,C=TH", "issuer"),
+    ],
+)
+def test_a_signing_certificate_naming_another_issuer_or_serial_is_refused(
+    pattern: bytes, replacement: bytes, complaint: str, pki: AttackPki, document: bytes, tmp_path: Path
+) -> None:
+    """The CertDigest matches, but IssuerSerial names another certificate (xades4j refuses it
+    too): re-signed by xmlsec1, so that every digest and the signature value are right."""
+    identity = pki.identity()
+    template = etree.fromstring(re.sub(pattern, replacement, XmlSigner(identity).sign(document), count=1))
+    forged = _xmlsec1_sign(template, identity, tmp_path)
+    report = verify(forged, pki.trust())
+    assert (report.verdict, report.sub_indication) == (Verdict.TOTAL_FAILED, "FORMAT_FAILURE")
+    assert complaint in report.check("signed-properties").detail

@@ -50,6 +50,14 @@ def sign_command(
             show_default=False,
         ),
     ] = None,
+    signing_certificate: Annotated[
+        str,
+        typer.Option(
+            "--signing-certificate",
+            help="v1: XAdES 1.3.2 SigningCertificate, as ETDA's signer writes it and xades4j (inside "
+            "the national tools) requires; v2: EN 319 132 SigningCertificateV2, which xades4j refuses.",
+        ),
+    ] = "v1",
 ) -> None:
     """Sign transcript XML with an enveloped XAdES signature (the national profile).
 
@@ -63,8 +71,12 @@ def sign_command(
     from transcript.sign.xades import SigningError, XmlSigner
     from transcript.util.files import write_atomically
 
+    if signing_certificate not in ("v1", "v2"):
+        raise _fail(f"--signing-certificate must be v1 or v2, not {signing_certificate!r}")
     identity = _load_identity(key, cert, password_file)
-    signer = XmlSigner(identity, timestamps=TimeStampClient(tsa) if tsa else None)
+    signer = XmlSigner(
+        identity, timestamps=TimeStampClient(tsa) if tsa else None, signing_certificate=signing_certificate
+    )
     _output_folder(out)
     failed = 0
     inputs = _Inputs(files)

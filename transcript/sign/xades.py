@@ -17,9 +17,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from lxml import etree
 from signxml import DigestAlgorithm, SignatureConstructionMethod, SignatureMethod
-from signxml.util import SigningSettings, xades_tag
+from signxml.util import SigningSettings, ds_tag, xades_tag
 from signxml.xades import XAdESSigner
 
 from transcript.errors import InvalidDocument, TranscriptError
@@ -41,12 +43,42 @@ class SigningError(TranscriptError):
     """The document could not be signed (the reason is in the message)."""
 
 
-class _TranscriptXAdESSigner(RootCopying, XAdESSigner):
-    """signxml's XAdES signer with the signing time taken from a clock we control."""
+#: How the signed properties name the signing certificate. "v1" is XAdES 1.3.2's
+#: SigningCertificate with a SHA-256 CertDigest and IssuerSerial, as ETDA's reference signer
+#: (xades4j) writes it and as xades4j, inside the national tools, requires; "v2" is EN 319 132's
+#: SigningCertificateV2, which xades4j does not know.
+SIGNING_CERTIFICATE_FORMS = ("v1", "v2")
 
-    def __init__(self, clock: Callable[[], dt.datetime], **kwargs: Any) -> None:
+
+class _TranscriptXAdESSigner(RootCopying, XAdESSigner):
+    """signxml's XAdES signer with the signing time taken from a clock we control, and the
+    signing certificate named in the form chosen."""
+
+    def __init__(self, clock: Callable[[], dt.datetime], form: str = "v1", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._clock = clock
+        self._form = form
+
+    def add_signing_certificate(self, properties, sig_root, signing_settings: SigningSettings):
+        if self._form == "v2":
+            return super().add_signing_certificate(properties, sig_root, signing_settings)
+        assert signing_settings.cert_chain is not None
+        certificate = signing_settings.cert_chain[0]
+        assert isinstance(certificate, x509.Certificate)
+        nsmap = self.namespaces
+        signing = etree.SubElement(properties, xades_tag("SigningCertificate"), nsmap=nsmap)
+        cert = etree.SubElement(signing, xades_tag("Cert"), nsmap=nsmap)
+        digest = etree.SubElement(cert, xades_tag("CertDigest"), nsmap=nsmap)
+        etree.SubElement(digest, ds_tag("DigestMethod"), nsmap=nsmap, Algorithm=DigestAlgorithm.SHA256.value)
+        value = etree.SubElement(digest, ds_tag("DigestValue"), nsmap=nsmap)
+        value.text = base64.b64encode(certificate.fingerprint(hashes.SHA256())).decode("ascii")
+        issuer_serial = etree.SubElement(cert, xades_tag("IssuerSerial"), nsmap=nsmap)
+        etree.SubElement(
+            issuer_serial, ds_tag("X509IssuerName"), nsmap=nsmap
+        ).text = certificate.issuer.rfc4514_string()
+        etree.SubElement(issuer_serial, ds_tag("X509SerialNumber"), nsmap=nsmap).text = str(
+            certificate.serial_number
+        )
 
     def add_signing_time(self, signed_signature_properties, sig_root, signing_settings: SigningSettings):
         element = etree.SubElement(
@@ -65,13 +97,17 @@ class XmlSigner:
         timestamps: TimeStampClient | None = None,
         check_content: bool = True,
         clock: Callable[[], dt.datetime] | None = None,
+        signing_certificate: str = "v1",
     ) -> None:
+        if signing_certificate not in SIGNING_CERTIFICATE_FORMS:
+            raise SigningError(f"signing_certificate must be v1 or v2, not {signing_certificate!r}")
         self.identity = identity
         self.timestamps = timestamps
         self.check_content = check_content
         self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self._signer = _TranscriptXAdESSigner(
             self._clock,
+            signing_certificate,
             method=SignatureConstructionMethod.enveloped,
             signature_algorithm=ALGORITHMS[identity.algorithm],
             digest_algorithm=DigestAlgorithm.SHA256,

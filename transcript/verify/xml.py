@@ -28,10 +28,11 @@ import binascii
 import copy
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from asn1crypto import cms
+from asn1crypto import cms, tsp
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from lxml import etree
@@ -480,8 +481,12 @@ def _b64(text: str | None) -> bytes:
         return b""
 
 
-def _cert_digest(properties: etree._Element) -> tuple[str, bytes, str | None] | None:
-    """(digest algorithm, digest, serial number) of the first signing-certificate entry."""
+_CertNamed = tuple[str, bytes, str | None, str | None, bytes]
+
+
+def _cert_digest(properties: etree._Element) -> _CertNamed | None:
+    """(digest algorithm, digest, serial number, issuer name, IssuerSerialV2 DER) of the first
+    signing-certificate entry: what it says about the certificate, to compare."""
     for kind in ("SigningCertificateV2", "SigningCertificate"):
         cert = properties.find(f"{_xades('SignedSignatureProperties')}/{_xades(kind)}/{_xades('Cert')}")
         if cert is None:
@@ -489,17 +494,58 @@ def _cert_digest(properties: etree._Element) -> tuple[str, bytes, str | None] | 
         method = cert.find(f"{_xades('CertDigest')}/{_ds('DigestMethod')}")
         value = cert.find(f"{_xades('CertDigest')}/{_ds('DigestValue')}")
         serial = cert.find(f"{_xades('IssuerSerial')}/{_ds('X509SerialNumber')}")
+        issuer = cert.find(f"{_xades('IssuerSerial')}/{_ds('X509IssuerName')}")
+        v2 = cert.find(_xades("IssuerSerialV2"))
         return (
             "" if method is None else method.get("Algorithm") or "",
             _b64(None if value is None else value.text),
             None if serial is None or serial.text is None else serial.text.strip(),
+            None if issuer is None or issuer.text is None else issuer.text,
+            b"" if v2 is None else _b64(v2.text) or b"\0",
         )
     return None
 
 
+def _issuer_serial_problem(
+    named: tuple[str, bytes, str | None, str | None, bytes], cert: x509.Certificate
+) -> str | None:
+    """Why the signed IssuerSerial (v1) or IssuerSerialV2 does not name `cert`, or None."""
+    _, _, serial, issuer, v2 = named
+    if serial is not None and serial != str(cert.serial_number):
+        return "the signed signing-certificate serial number is not the certificate's"
+    if issuer is not None and _dn_key(issuer) != _dn_key(cert.issuer.rfc4514_string()):
+        return (
+            f"the signed signing-certificate issuer ({issuer.strip()[:80]}) is not the certificate's issuer"
+        )
+    if v2:
+        try:
+            parsed = tsp.IssuerSerial.load(v2)
+            names = [n.chosen.dump() for n in parsed["issuer"] if n.name == "directory_name"]
+            if parsed["serial_number"].native != cert.serial_number or names != [cert.issuer.public_bytes()]:
+                return "the signed IssuerSerialV2 names another certificate"
+        except (ValueError, TypeError, KeyError):
+            return "the signed IssuerSerialV2 cannot be read"
+    return None
+
+
+_DN_ALIASES = {"EMAILADDRESS": "E", "S": "ST", "SN": "SURNAME", "SERIALNUMBER": "SERIALNUMBER"}
+
+
+def _dn_key(text: str) -> tuple[tuple[str, str], ...]:
+    """A distinguished name's string (RFC 4514 / RFC 2253, as Java and cryptography write it)
+    as comparable pairs: attribute types upper-case, values case-folded with spaces collapsed."""
+    pairs = []
+    for part in re.split(r"(?<!\\)[,+]", text):
+        kind, _, value = part.partition("=")
+        kind = kind.strip().upper()
+        value = re.sub(r"\\(.)", r"\1", value).strip().strip('"')
+        pairs.append((_DN_ALIASES.get(kind, kind), " ".join(value.casefold().split())))
+    return tuple(sorted(pairs))
+
+
 def _signing_certificate(
     properties: etree._Element, certificates: list[x509.Certificate], add: Any
-) -> tuple[x509.Certificate, tuple[str, bytes, str | None]]:
+) -> tuple[x509.Certificate, _CertNamed]:
     named = _cert_digest(properties)
     if named is None:
         add(
@@ -508,7 +554,7 @@ def _signing_certificate(
             )
         )
         raise _Stop
-    method, wanted, serial = named
+    method, wanted = named[0], named[1]
     algorithm = CERT_DIGESTS.get(method)
     if algorithm is None:
         add(
@@ -521,14 +567,9 @@ def _signing_certificate(
         raise _Stop
     for certificate in certificates:
         if certificate.fingerprint(algorithm) == wanted:
-            if serial is not None and serial != str(certificate.serial_number):
-                add(
-                    Check.problem(
-                        "signed-properties",
-                        SubIndication.FORMAT_FAILURE,
-                        "the signed signing-certificate serial number is not the certificate's",
-                    )
-                )
+            problem = _issuer_serial_problem(named, certificate)
+            if problem:
+                add(Check.problem("signed-properties", SubIndication.FORMAT_FAILURE, problem))
                 raise _Stop
             return certificate, named
     add(
