@@ -85,3 +85,13 @@ def test_every_conformance_file_gets_a_report(name: str) -> None:
     report = verify(data, _trust("pki-a", "root.pem", "ica.pem"))
     report.to_json()
     report.format()
+
+
+def test_revocation_data_inside_a_pdf_signature_is_used() -> None:
+    """ETDA's PAdES signer writes adbe.pkcs7.detached with the CRLs in the signed attribute
+    adbe-revocationInfoArchival and no DSS: the file verifies offline, from its own data."""
+    data = (FILES / "etda-style-adbe.pdf").read_bytes()
+    offline = TrustSettings.from_files([FILES / "pki-b" / "root.pem"], at=MOMENT)  # no CRL given
+    report = verify(data, offline)
+    assert report.verdict is Verdict.TOTAL_PASSED, report.format()
+    assert report.check("pdf-signature").status is Status.PASSED

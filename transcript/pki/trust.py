@@ -15,6 +15,7 @@ from enum import Enum
 from pathlib import Path
 
 from asn1crypto import crl as asn1_crl_module
+from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -116,17 +117,19 @@ def validation_context(
     *,
     others: Sequence[asn1_x509.Certificate] = (),
     crls: Sequence[bytes] = (),
+    ocsps: Sequence[bytes] = (),
     moment: dt.datetime | None = None,
     soft: bool = False,
 ) -> ValidationContext:
-    """pyHanko's validation context for `trust`, with more untrusted certificates and CRLs
-    (DER) from the file being checked, judging at `moment` (None: now). `soft` checks
+    """pyHanko's validation context for `trust`, with more untrusted certificates, CRLs and
+    OCSP responses (DER) from the file being checked, judging at `moment` (None: now). `soft` checks
     revocation with what is there whatever the policy (for gathering validation data)."""
     require = trust.revocation is RevocationPolicy.REQUIRE and not soft
     return ValidationContext(
         trust_roots=[asn1_certificate(d) for d in der(trust.roots)],
         other_certs=[*others, *(asn1_certificate(d) for d in der(trust.extra_certificates))],
         crls=[asn1_crl(d) for d in (*trust.crls, *crls)],
+        ocsps=[asn1_ocsp.OCSPResponse.load(d) for d in ocsps],
         allow_fetching=trust.allow_fetching,
         revocation_mode="require" if require else "soft-fail",
         moment=moment,

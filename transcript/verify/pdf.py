@@ -216,11 +216,13 @@ def _checks(
         )
     signature = approvals[0]
     certs, crls = _validation_data(reader)
-    own = certs or crls
+    carried_crls, carried_ocsps = _carried_revocation(signature)
+    crls += carried_crls
+    own = certs or crls or carried_ocsps
     context = (
         shared
         if shared is not None and not own
-        else validation_context(trust, others=certs, crls=crls, moment=trust.at)
+        else validation_context(trust, others=certs, crls=crls, ocsps=carried_ocsps, moment=trust.at)
     )
     status = sync.run(
         async_validate_pdf_signature(signature, signer_validation_context=context, diff_policy=STRICT_POLICY),
@@ -422,6 +424,24 @@ def _validation_data(reader: PdfFileReader) -> tuple[list[Any], list[bytes]]:
             if isinstance(stream, generic.StreamObject):
                 into.append(bounded_data(stream, MAX_VALIDATION_ITEM_BYTES))
     return [asn1_certificate(c) for c in certs], crls
+
+
+def _carried_revocation(signature: EmbeddedPdfSignature) -> tuple[list[bytes], list[bytes]]:
+    """CRLs and OCSP responses (DER) that the signature carries in its signed attribute
+    adbe-revocationInfoArchival, as Adobe's and ETDA's PAdES signers write them; they are
+    inside the signature, so what they say is what the signer saw."""
+    crls: list[bytes] = []
+    ocsps: list[bytes] = []
+    try:
+        for attribute in signature.signer_info["signed_attrs"]:
+            if attribute["type"].native != "adobe_revocation_info_archival":
+                continue
+            archive = attribute["values"][0]
+            crls += [c.dump() for c in archive["crl"]] if archive["crl"].native else []
+            ocsps += [o.dump() for o in archive["ocsp"]] if archive["ocsp"].native else []
+    except (ValueError, TypeError, KeyError):
+        return [], []
+    return crls[:MAX_VALIDATION_ITEMS], ocsps[:MAX_VALIDATION_ITEMS]
 
 
 def _document_timestamp(
