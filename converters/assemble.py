@@ -167,7 +167,7 @@ def build_transcript(rows: StudentRows, settings: Settings) -> tuple[Transcript 
     ):
         required(s.cell(name), problems)
 
-    identifiers = [Identifier(value=student_id or "?", scheme_id="StudentID")]
+    identifiers = [Identifier(value=student_id or "?", scheme_id="StudenID")]
     if s.text("national_id"):
         nidn = national_id(s.cell("national_id"), problems)
         if nidn:

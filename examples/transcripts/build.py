@@ -276,7 +276,7 @@ def bachelor_honours() -> Transcript:
     grades[codes.index("CPE290")] = "S"  # the summer internship is graded S/U
     student = Student(
         data_subject_id=[
-            Identifier(value="6310500123", scheme_id="StudentID"),
+            Identifier(value="6310500123", scheme_id="StudenID"),
             Identifier(value=nidn("110370012345"), scheme_id="NIDN"),
         ],
         name_prefix=th_en("นางสาว", "Miss"),
@@ -368,7 +368,7 @@ def master_thesis() -> Transcript:
     grades = ["A", "B+", "A-", "B", "A", "S", "A-", "S", "I"]
     student = Student(
         data_subject_id=[
-            Identifier(value="6620300045", scheme_id="StudentID"),
+            Identifier(value="6620300045", scheme_id="StudenID"),
             Identifier(value=nidn("350990045123"), scheme_id="NIDN"),
         ],
         name_prefix=th_en("นาย", "Mr."),
@@ -492,7 +492,7 @@ def transfer_su() -> Transcript:
     ]
     student = Student(
         data_subject_id=[
-            Identifier(value="6540100987", scheme_id="StudentID"),
+            Identifier(value="6540100987", scheme_id="StudenID"),
             Identifier(value="P4471298", scheme_id="CCPT"),
         ],
         name_prefix=th_en("นาย", "Mr."),

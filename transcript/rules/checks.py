@@ -153,8 +153,8 @@ def rule_identifiers(ctx: RuleContext) -> Iterator[Problem]:
             yield Problem(
                 "ID004",
                 WARNING,
-                f"unknown identifier scheme {ident.scheme_id!r}; known schemes are StudentID "
-                "(or StudenID), NIDN and CCPT",
+                f"unknown identifier scheme {ident.scheme_id!r}; known schemes are StudenID "
+                "(as the ETDA sample spells it, or StudentID), NIDN and CCPT",
                 path,
             )
         if scheme != "nidn":
@@ -180,7 +180,8 @@ def rule_identifiers(ctx: RuleContext) -> Iterator[Problem]:
         yield Problem(
             "ID003",
             WARNING,
-            "no student number: no DataSubjectID has schemeID StudentID (or StudenID)",
+            "no student number: no DataSubjectID has schemeID StudenID (as the ETDA sample spells it, "
+            "or StudentID)",
             "/Transcript/Student",
         )
 
