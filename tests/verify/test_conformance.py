@@ -8,6 +8,7 @@ days, so the files are judged at a fixed moment inside that window.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,22 @@ def test_revocation_data_inside_a_pdf_signature_is_used() -> None:
     report = verify(data, offline)
     assert report.verdict is Verdict.TOTAL_PASSED, report.format()
     assert report.check("pdf-signature").status is Status.PASSED
+
+
+@pytest.mark.parametrize("name", ["etda-sample.etda-bes.xml", "sample-nopi.etda-bes.xml"])
+def test_the_public_etda_sample_signed_by_etdas_signer_is_intact(name: str, tmp_path: Path) -> None:
+    """The sample starts with an <?xml-model?> instruction that URI="" covers (xmlsec1,
+    python-xmlsec and xades4j agree); its 14-digit NIDN is a business-rule error, not a broken
+    signature. Its signer is allowed for the sample's institution by a signer list."""
+    data = (FILES / name).read_bytes()
+    trust = _trust("pki-a", "root.pem", "ica.pem")
+    report = verify(data, trust)
+    assert report.check("signature").status is Status.PASSED, report.format()
+    assert report.check("content").status is Status.WARNING
+    assert (report.verdict, report.sub_indication) == (Verdict.INDETERMINATE, "SIG_CONSTRAINTS_FAILURE")
+    allowed = tmp_path / "signers.toml"
+    fingerprint = (FILES / "pki-a" / "signers.toml").read_text().split('certificates = ["')[1].split('"')[0]
+    allowed.write_text(
+        f'[[institution]]\nnames = ["มหาวิทยาลัยตัวอย่าง"]\ncertificates = ["{fingerprint}"]\n', encoding="utf-8"
+    )
+    assert verify(data, trust, signers=allowed).verdict is Verdict.TOTAL_PASSED

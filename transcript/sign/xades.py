@@ -135,7 +135,8 @@ class XmlSigner:
         signed = self._signer.sign(root, key=self.identity.key, cert=self._certificates)
         if self.timestamps is not None:
             add_signature_timestamp(signed, self.timestamps)
-        return XML_DECLARATION + etree.tostring(signed, encoding="UTF-8", xml_declaration=False)
+        # The document, processing instructions outside the root included (the signature covers them).
+        return XML_DECLARATION + etree.tostring(signed.getroottree(), encoding="UTF-8", xml_declaration=False)
 
 
 def add_signature_timestamp(signed_root: etree._Element, client: TimeStampClient) -> None:

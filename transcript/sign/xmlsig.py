@@ -8,7 +8,10 @@ canonical form, comments kept exactly), made in a third of the time and with no 
 A transcript signature costs two such copies to make and five to verify, each of the whole
 document. Elements inside a document are still copied signxml's way.
 
-It is also what keeps a signed document's comments as they were: signxml's text copy writes
+Two corrections of signxml ride on it. A document reference (URI="") covers the processing
+instructions outside the root element too, as C14N 1.0 defines it (signxml canonicalised the
+element alone, so ETDA's sample, which starts with <?xml-model?>, never verified). And it is
+what keeps a signed document's comments as they were: signxml's text copy writes
 ASCII, and in a comment a character reference is literal text, so a Thai comment came out
 of signing as "&#3648;..." (comments are outside the digest: the signature stayed valid).
 This subclasses signxml's processors (nothing of signxml changes for anyone else) and
@@ -43,5 +46,16 @@ class RootCopying:
 
     def _fromstring(self, xml_string: Any, **kwargs: Any) -> Any:
         if isinstance(xml_string, _RootElement) and not kwargs:
-            return copy.deepcopy(xml_string.element)
+            # The whole document: processing instructions before and after the root are part
+            # of what a reference URI="" covers (XML-DSig, the XPointer "" and C14N 1.0).
+            return copy.deepcopy(xml_string.element.getroottree()).getroot()
         return super()._fromstring(xml_string, **kwargs)  # type: ignore[misc]
+
+    def _c14n(self, nodes: Any, *args: Any, **kwargs: Any) -> bytes:
+        # A document's root element is canonicalised as its document (with the processing
+        # instructions outside it, and comments when the algorithm keeps them), as C14N 1.0
+        # defines the whole-document reference; signxml gave the element alone, so a signature
+        # over a document that starts with <?xml-model?> (ETDA's sample) never verified.
+        if isinstance(nodes, etree._Element) and nodes.getparent() is None:
+            nodes = nodes.getroottree()
+        return super()._c14n(nodes, *args, **kwargs)  # type: ignore[misc]
