@@ -215,14 +215,15 @@ def _checks(
             "pdf-signature", SubIndication.FORMAT_FAILURE, "the PDF is not signed (no PAdES signature)"
         )
     signature = approvals[0]
-    certs, crls = _validation_data(reader)
+    certs, crls, ocsps = _validation_data(reader)
     carried_crls, carried_ocsps = _carried_revocation(signature)
     crls += carried_crls
-    own = certs or crls or carried_ocsps
+    ocsps += carried_ocsps
+    own = certs or crls or ocsps
     context = (
         shared
         if shared is not None and not own
-        else validation_context(trust, others=certs, crls=crls, ocsps=carried_ocsps, moment=trust.at)
+        else validation_context(trust, others=certs, crls=crls, ocsps=ocsps, moment=trust.at)
     )
     status = sync.run(
         async_validate_pdf_signature(signature, signer_validation_context=context, diff_policy=STRICT_POLICY),
@@ -407,23 +408,24 @@ def _revisions(data: bytes, reader: PdfFileReader, stop: Any) -> None:
         raise refuse("two PDF readers see different documents in the file")
 
 
-def _validation_data(reader: PdfFileReader) -> tuple[list[Any], list[bytes]]:
-    """Certificates and CRLs from the document security store (PAdES B-LT), if any, each
-    inflated with a cap."""
+def _validation_data(reader: PdfFileReader) -> tuple[list[Any], list[bytes], list[bytes]]:
+    """Certificates, CRLs and OCSP responses from the document security store (PAdES B-LT),
+    if any, each inflated with a cap."""
     dss = reader.root.get("/DSS")
     if dss is None:
-        return [], []
+        return [], [], []
     dss = dss.get_object()
     certs: list[bytes] = []
     crls: list[bytes] = []
-    for key, into in (("/Certs", certs), ("/CRLs", crls)):
+    ocsps: list[bytes] = []
+    for key, into in (("/Certs", certs), ("/CRLs", crls), ("/OCSPs", ocsps)):
         items = dss.get(key)
         items = items.get_object() if items is not None else []
         for item in list(items)[:MAX_VALIDATION_ITEMS]:
             stream = item.get_object()
             if isinstance(stream, generic.StreamObject):
                 into.append(bounded_data(stream, MAX_VALIDATION_ITEM_BYTES))
-    return [asn1_certificate(c) for c in certs], crls
+    return [asn1_certificate(c) for c in certs], crls, ocsps
 
 
 def _carried_revocation(signature: EmbeddedPdfSignature) -> tuple[list[bytes], list[bytes]]:
