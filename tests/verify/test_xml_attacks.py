@@ -424,3 +424,35 @@ def test_a_bad_signer_list_is_a_clear_error(text: str, complaint: str, tmp_path:
     with pytest.raises(TrustError, match=complaint) as caught:
         SignerList.from_file(path)
     assert str(path) in str(caught.value)
+
+
+def test_several_appended_signatures_get_a_diagnosis_each(
+    registrar: SigningIdentity, signed: bytes, pki: AttackPki
+) -> None:
+    """The Thailand digital transcript pipeline appends a dean's and a seal's signature after
+    the registrar's; each enveloped transform removes only its own signature, so each but the
+    last is broken by those after it. One report says so, signature by signature."""
+    from signxml import DigestAlgorithm, SignatureConstructionMethod, SignatureMethod
+
+    from transcript.model.constants import C14N_INCLUSIVE
+    from transcript.sign.xades import _TranscriptXAdESSigner
+
+    appender = _TranscriptXAdESSigner(
+        lambda: NOW,
+        "v1",
+        method=SignatureConstructionMethod.enveloped,
+        signature_algorithm=SignatureMethod.RSA_SHA256,
+        digest_algorithm=DigestAlgorithm.SHA256,
+        c14n_algorithm=C14N_INCLUSIVE,
+    )
+    twice = appender.sign(etree.fromstring(signed), key=registrar.key, cert=registrar.certificates)
+    thrice = appender.sign(twice, key=registrar.key, cert=registrar.certificates)
+    report = verify(etree.tostring(thrice), pki.trust())
+    assert (report.verdict, report.sub_indication) == (Verdict.TOTAL_FAILED, "FORMAT_FAILURE")
+    assert "3 signatures" in report.check("structure").detail
+    assert "before signature 2 was appended" in report.check("signature-1").detail
+    assert "before signature 3 was appended" in report.check("signature-2").detail
+    assert "the last one made" in report.check("signature-3").detail
+    tampered = etree.tostring(thrice).replace(b"Somying", b"Somchai", 1)
+    again = verify(tampered, pki.trust())
+    assert all("matches no state" in again.check(f"signature-{n}").detail for n in (1, 2, 3))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import datetime as dt
 import hashlib
 import re
@@ -285,7 +286,12 @@ def _structure(root: etree._Element, add: Any) -> tuple[etree._Element, etree._E
     if not signatures:
         raise fail("the document is not signed")
     if len(signatures) > 1:
-        raise fail(f"the document carries {len(signatures)} signatures; a transcript carries exactly one")
+        for number, diagnosis in enumerate(_several_signatures(root, signatures), 1):
+            add(Check.warning(f"signature-{number}", diagnosis))
+        raise fail(
+            f"the document carries {len(signatures)} signatures; a transcript carries exactly one "
+            "(each is diagnosed above)"
+        )
     signature = signatures[0]
     children = [c for c in root if isinstance(c.tag, str)]
     if signature.getparent() is not root or children[-1] is not signature:
@@ -379,6 +385,70 @@ def _structure(root: etree._Element, add: Any) -> tuple[etree._Element, etree._E
         raise fail("the XAdES signed properties are not signed once (one SignedProperties reference)")
     add(Check.passed("structure", "one enveloped XAdES signature, last in the document, covering all of it"))
     return signature, signed_properties
+
+
+_DIGESTS = {
+    DigestAlgorithm.SHA256.value: "sha256",
+    DigestAlgorithm.SHA384.value: "sha384",
+    DigestAlgorithm.SHA512.value: "sha512",
+}
+
+
+def _several_signatures(root: etree._Element, signatures: list[etree._Element]) -> list[str]:
+    """A diagnosis per signature of a document that carries several (the Thailand digital
+    transcript pipeline appends a registrar's, a dean's and a seal's as siblings): whether its
+    whole-document digest matches the document as it stood when it was made, that is, without
+    itself and the signatures appended after it. Each enveloped-signature transform removes
+    only its own signature, so every signature but the last is broken by those after it.
+    Only the document digests are compared here; none of the signatures is trusted."""
+    found = []
+    count = len(signatures)
+    for index, signature in enumerate(signatures):
+        if signature.getparent() is not root:
+            found.append("it is not a child of Transcript; it covers a part of the document only")
+            continue
+        reference = next(
+            (r for r in signature.iterfind(f"{_ds('SignedInfo')}/{_ds('Reference')}") if r.get("URI") == ""),
+            None,
+        )
+        method = None if reference is None else reference.find(_ds("DigestMethod"))
+        value = None if reference is None else reference.find(_ds("DigestValue"))
+        algorithm = None if method is None else _DIGESTS.get(method.get("Algorithm") or "")
+        if reference is None or algorithm is None or value is None:
+            found.append("it has no whole-document reference with SHA-256 or stronger")
+            continue
+        copy_root = copy.deepcopy(root.getroottree()).getroot()
+        copies = [c for c in copy_root if isinstance(c.tag, str) and c.tag == _ds("Signature")]
+        for later in copies[index:]:  # itself (enveloped) and every one appended after it
+            _remove_keeping_tail(later)
+        canonical = etree.tostring(copy_root.getroottree(), method="c14n", with_comments=False)
+        matches = hashlib.new(algorithm, canonical).digest() == _b64(value.text)
+        later = count - index - 1
+        if not matches:
+            found.append("its digest matches no state of the document: the content changed after it was made")
+        elif later:
+            found.append(
+                f"its digest matches the document as it was before signature {index + 2} was appended: "
+                f"the {later} signature(s) appended after it invalidated it (an enveloped signature "
+                "removes only itself)"
+            )
+        else:
+            found.append("its digest matches the document with the signatures before it (the last one made)")
+    return found
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    """Remove `element` as the enveloped-signature transform does: the text after it stays."""
+    parent, tail = element.getparent(), element.tail
+    if parent is None:
+        return
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
 
 
 def _children_problem(element: etree._Element, allowed: dict[str, tuple[int, int | None]]) -> str | None:
