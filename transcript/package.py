@@ -58,6 +58,7 @@ def package_verified(
         file_name=file_name,
         transcript=report.transcript,
         signature_room=signer.signature_room,
+        producer=signer.producer,
     )
     mark("package")
     signed = signer.sign(packaged)

@@ -16,6 +16,9 @@ C14N_INCLUSIVE = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 #: ETDA's electronic-document XMP schema of the PDF/A-3 package.
 ED_NS = "urn:etda:pdfa:ElectronicDocument:1p0:standard#"
 
+#: What the national package names as its producer, in the document information and the XMP.
+PRODUCER = "thai-transcript (reportlab, pikepdf)"
+
 #: Thailand's time (UTC+7, no daylight saving): issue dates, and times shown to Thai readers.
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 

@@ -24,7 +24,7 @@ from pikepdf import Array, Dictionary, Name
 
 from transcript.errors import InvalidDocument
 from transcript.generated import Transcript
-from transcript.model.constants import BANGKOK, ED_NS
+from transcript.model.constants import BANGKOK, ED_NS, PRODUCER
 from transcript.model.xmlio import load, parse_untrusted
 from transcript.pdfa.icc import srgb_profile
 from transcript.sign.cades import reserve
@@ -42,7 +42,9 @@ def _pdf_date(moment: dt.datetime) -> str:
     return f"D:{moment:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'"
 
 
-def _xmp(title: str, author: str, subject: str, moment: dt.datetime, ed: dict[str, str]) -> bytes:
+def _xmp(
+    title: str, author: str, subject: str, moment: dt.datetime, ed: dict[str, str], producer: str = PRODUCER
+) -> bytes:
     iso = moment.isoformat(timespec="seconds")
     properties = "".join(
         f"""
@@ -78,7 +80,7 @@ def _xmp(title: str, author: str, subject: str, moment: dt.datetime, ed: dict[st
       <xmp:CreateDate>{iso}</xmp:CreateDate>
       <xmp:ModifyDate>{iso}</xmp:ModifyDate>
       <xmp:MetadataDate>{iso}</xmp:MetadataDate>
-      <pdf:Producer>thai-transcript (reportlab, pikepdf)</pdf:Producer>{values}
+      <pdf:Producer>{escape(producer)}</pdf:Producer>{values}
       <pdfaExtension:schemas>
         <rdf:Bag>
           <rdf:li rdf:parseType="Resource">
@@ -107,6 +109,7 @@ def package_pdf(
     moment: dt.datetime | None = None,
     transcript: Transcript | None = None,
     signature_room: int = 0,
+    producer: str = PRODUCER,
 ) -> bytes:
     """PDF/A-3U from a rendered transcript, with `signed_xml` embedded as its alternative form.
 
@@ -115,7 +118,9 @@ def package_pdf(
     `transcript` is the model a caller has already read from `signed_xml` (its verifier's),
     which spares reading it again. A `signature_room` (`PdfSigner.signature_room`) reserves a
     PAdES B-B signature of that many bytes, which `PdfSigner.sign` fills in place
-    (see `transcript.sign.cades`).
+    (see `transcript.sign.cades`). `producer` is what the document information and the XMP
+    both name as the producer (`PdfSigner.producer`: PDF/A requires the two to agree, and
+    pyHanko's updates name itself in both).
     """
     model = transcript if transcript is not None else load(signed_xml)
     context = model.transcript_context
@@ -138,10 +143,10 @@ def package_pdf(
         info["/Author"] = author
         info["/Subject"] = subject
         info["/Creator"] = "thai-transcript"
-        info["/Producer"] = "thai-transcript (reportlab, pikepdf)"
+        info["/Producer"] = producer
         info["/CreationDate"] = _pdf_date(moment)
         info["/ModDate"] = _pdf_date(moment)
-        metadata = doc.make_stream(_xmp(title, author, subject, moment, ed))
+        metadata = doc.make_stream(_xmp(title, author, subject, moment, ed, producer))
         metadata["/Type"] = Name.Metadata
         metadata["/Subtype"] = Name.XML
         doc.Root.Metadata = metadata

@@ -22,13 +22,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from lxml import etree
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from transcript.errors import TranscriptError
-from transcript.model.constants import ED_NS
+from transcript.model.constants import ED_NS, PRODUCER
 from transcript.pki.keys import PrivateKey, SigningIdentity
 from transcript.pki.trust import TrustSettings, der, validation_context
 from transcript.pki.tsa import TimeStampClient
@@ -132,6 +133,12 @@ class PdfSigner:
             if long_term and self.trust
             else None,
         )
+
+    @property
+    def producer(self) -> str:
+        """The producer the package names (Info and XMP alike): pyHanko's own name at the
+        levels it writes, since its incremental updates put it in both."""
+        return PRODUCER if self._in_place is not None else VENDOR
 
     @property
     def signature_room(self) -> int:
