@@ -653,3 +653,23 @@ def test_a_signing_certificate_naming_another_issuer_or_serial_is_refused(
     report = verify(forged, pki.trust())
     assert (report.verdict, report.sub_indication) == (Verdict.TOTAL_FAILED, "FORMAT_FAILURE")
     assert complaint in report.check("signed-properties").detail
+
+
+def test_a_sha1_certificate_digest_is_undecidable_not_forged(
+    pki: AttackPki, document: bytes, tmp_path: Path
+) -> None:
+    """ETDA-era files may bind the signer's certificate with SHA-1 (XAdES 1.3.2 allowed it).
+    Decided: INDETERMINATE CRYPTO_CONSTRAINTS_FAILURE, EN 319 102-1's category for an
+    algorithm the constraints no longer accept, never TOTAL-PASSED and not TOTAL-FAILED."""
+    import hashlib
+
+    identity = pki.identity()
+    template = etree.fromstring(XmlSigner(identity).sign(document))
+    xades = "http://uri.etsi.org/01903/v1.3.2#"
+    digest = template.find(f".//{{{xades}}}CertDigest")
+    digest.find(f"{{{DS}}}DigestMethod").set("Algorithm", "http://www.w3.org/2000/09/xmldsig#sha1")
+    der = identity.certificate.public_bytes(serialization.Encoding.DER)
+    digest.find(f"{{{DS}}}DigestValue").text = base64.b64encode(hashlib.sha1(der).digest()).decode()
+    report = verify(_xmlsec1_sign(template, identity, tmp_path), pki.trust())
+    assert (report.verdict, report.sub_indication) == (Verdict.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE")
+    assert "SHA-1" in report.check("signed-properties").detail

@@ -578,7 +578,9 @@ def _signing_certificate(
             Check.problem(
                 "signed-properties",
                 SubIndication.CRYPTO_CONSTRAINTS_FAILURE,
-                "the signing certificate digest uses SHA-1 or an unknown algorithm",
+                "the signed properties bind the signing certificate with SHA-1 (or an unknown "
+                "algorithm), which no longer resists collisions (ETSI TS 119 312): the signature may "
+                "be intact, but which certificate signed cannot be relied on",
             )
         )
         raise _Stop
