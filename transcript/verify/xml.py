@@ -387,13 +387,6 @@ def _structure(root: etree._Element, add: Any) -> tuple[etree._Element, etree._E
     return signature, signed_properties
 
 
-_DIGESTS = {
-    DigestAlgorithm.SHA256.value: "sha256",
-    DigestAlgorithm.SHA384.value: "sha384",
-    DigestAlgorithm.SHA512.value: "sha512",
-}
-
-
 def _several_signatures(root: etree._Element, signatures: list[etree._Element]) -> list[str]:
     """A diagnosis per signature of a document that carries several (the Thailand digital
     transcript pipeline appends a registrar's, a dean's and a seal's as siblings): whether its
@@ -413,7 +406,8 @@ def _several_signatures(root: etree._Element, signatures: list[etree._Element]) 
         )
         method = None if reference is None else reference.find(_ds("DigestMethod"))
         value = None if reference is None else reference.find(_ds("DigestValue"))
-        algorithm = None if method is None else _DIGESTS.get(method.get("Algorithm") or "")
+        hash_ = None if method is None else CERT_DIGESTS.get(method.get("Algorithm") or "")
+        algorithm = None if hash_ is None else hash_.name
         if reference is None or algorithm is None or value is None:
             found.append("it has no whole-document reference with SHA-256 or stronger")
             continue
