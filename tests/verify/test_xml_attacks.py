@@ -456,3 +456,14 @@ def test_several_appended_signatures_get_a_diagnosis_each(
     tampered = etree.tostring(thrice).replace(b"Somying", b"Somchai", 1)
     again = verify(tampered, pki.trust())
     assert all("matches no state" in again.check(f"signature-{n}").detail for n in (1, 2, 3))
+
+
+def test_many_signatures_are_counted_not_each_diagnosed(signed: bytes, pki: AttackPki) -> None:
+    """A document of hundreds of signatures would cost a copy of itself per diagnosis."""
+    root = etree.fromstring(signed)
+    signature = etree.tostring(root[-1])
+    for number in range(200):
+        root.append(etree.fromstring(signature.replace(b'Id="', f'Id="n{number}-'.encode())))
+    report = verify(etree.tostring(root), pki.trust())
+    assert report.verdict is Verdict.TOTAL_FAILED and "201 signatures" in report.check("structure").detail
+    assert report.check("signature-1") is None
