@@ -22,6 +22,7 @@ separate tests show the same with poppler and PDFium where they are installed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -1390,3 +1391,25 @@ def test_a_huge_cross_reference_table_is_refused_within_bounded_memory(
     result = verify_in_child(world, path)
     assert result["verdict"] != "TOTAL-PASSED"
     assert result["rss"] < 256 * 1024 * 1024
+
+
+def test_an_xmp_packet_cannot_hide_its_change_behind_a_commented_copy(world: World) -> None:
+    """A rewritten packet whose real xmpmeta uses another prefix and keeps the signed packet
+    in a comment: the comparison reads the packet as XML, so the comment counts for nothing."""
+    from pyhanko.sign.diff_analysis import SuspiciousModification
+
+    from transcript.verify.pdfpolicy import xmp_properties
+
+    with pikepdf.open(io.BytesIO(world.package)) as pdf:
+        signed = pdf.Root.Metadata.read_bytes()
+    start, end = signed.index(b"<x:xmpmeta"), signed.rindex(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+    body = signed[start:end]
+    forged_body = body.replace(b"<x:", b"<m:").replace(b"</x:", b"</m:").replace(b"xmlns:x=", b"xmlns:m=")
+    forged_body = re.sub(
+        rb'(<rdf:li xml:lang="x-default">)[^<]+', rb"\g<1>Forged Title", forged_body, count=1
+    )
+    forged = signed[:start] + b"<!-- " + body.replace(b"--", b"- -") + b" -->" + forged_body + signed[end:]
+    assert b"Forged Title" in forged
+    with contextlib.suppress(SuspiciousModification):  # refused outright: as good
+        assert xmp_properties(forged) != xmp_properties(signed)
+    assert xmp_properties(signed) == xmp_properties(signed)

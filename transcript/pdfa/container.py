@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 import pikepdf
+from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
 from transcript.errors import InvalidDocument
@@ -257,14 +258,28 @@ def xmp_value(pdf: bytes | pikepdf.Pdf, name: str) -> str | None:
     return xmp_property(packet, name)
 
 
+XMP_META = "{adobe:ns:meta/}xmpmeta"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def parse_xmp(packet: bytes) -> etree._Element | None:
+    """The RDF of an XMP packet, parsed whole as the XML it is (the xpacket instructions and
+    comments are not elements: nothing in a comment counts), or None. The packet's root is
+    x:xmpmeta (by namespace, whatever its prefix) holding one rdf:RDF, or rdf:RDF itself."""
+    try:
+        root = parse_untrusted(packet.strip(b"\x00 \t\r\n")).getroot()
+    except InvalidDocument:
+        return None
+    if root.tag == XMP_META:
+        found = [c for c in root if isinstance(c.tag, str)]
+        return found[0] if len(found) == 1 and found[0].tag == f"{{{RDF_NS}}}RDF" else None
+    return root if root.tag == f"{{{RDF_NS}}}RDF" else None
+
+
 def xmp_property(packet: bytes, name: str) -> str | None:
     """An ETDA electronic-document property of an XMP packet (None when it has none)."""
-    start, end = packet.find(b"<x:xmpmeta"), packet.find(b"</x:xmpmeta>")
-    if start < 0 or end < 0:
-        return None
-    try:
-        root = parse_untrusted(packet[start : end + len(b"</x:xmpmeta>")]).getroot()
-    except InvalidDocument:
+    root = parse_xmp(packet)
+    if root is None:
         return None
     tag = f"{{{ED_NS}}}{name}"
     for element in root.iter():

@@ -33,7 +33,7 @@ from pyhanko.sign.diff_analysis import (
 from pyhanko.sign.diff_analysis.commons import safe_whitelist
 from pyhanko.sign.diff_analysis.rules_api import Context, ReferenceUpdate, WhitelistRule
 
-from transcript.model.xmlio import parse_untrusted
+from transcript.pdfa.container import parse_xmp
 from transcript.verify.streams import bounded_data
 
 MAX_XMP_BYTES = 1 << 20
@@ -141,17 +141,16 @@ def _packet(resolver: HistoricalResolver, ref: generic.Reference) -> bytes:
 def xmp_properties(packet: bytes) -> tuple[Any, ...]:
     """The XMP packet's properties, independent of how RDF was written (attributes or elements,
     rdf:parseType="Resource" or a nested rdf:Description), without the volatile dates."""
-    start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
-    if start < 0 or end < 0:
-        raise SuspiciousModification("the metadata is not an XMP packet")
-    try:
-        root = parse_untrusted(packet[start : end + len(b"</x:xmpmeta>")]).getroot()
-    except Exception as exc:
-        raise SuspiciousModification(f"the XMP metadata is not well-formed ({type(exc).__name__})") from None
+    rdf = parse_xmp(packet)
+    if rdf is None:
+        raise SuspiciousModification("the metadata is not a well-formed XMP packet")
     found: list[Any] = []
-    for description in root.iter(f"{{{RDF}}}Description"):
-        if description.getparent() is not None and description.getparent().tag == f"{{{RDF}}}RDF":
-            found.extend(p for p in _properties(description) if p[0] not in _VOLATILE_XMP)
+    for description in rdf:
+        if not isinstance(description.tag, str):
+            continue
+        if description.tag != f"{{{RDF}}}Description":
+            raise SuspiciousModification("the XMP holds something other than rdf:Description")
+        found.extend(p for p in _properties(description) if p[0] not in _VOLATILE_XMP)
     return tuple(sorted(found, key=repr))
 
 
@@ -181,7 +180,8 @@ def _value(element: etree._Element) -> Any:
         return (etree.QName(children[0]).localname, tuple(items))
     if children:
         return tuple(sorted(((c.tag, _value(c)) for c in children), key=repr))
-    attributes = tuple(sorted((k, v) for k, v in element.attrib.items() if not k.startswith(f"{{{RDF}}}")))
+    # rdf:resource and rdf:datatype are values too; only rdf:parseType is how RDF was written.
+    attributes = tuple(sorted((k, v) for k, v in element.attrib.items() if k != f"{{{RDF}}}parseType"))
     return ((element.text or "").strip(), attributes) if attributes else (element.text or "").strip()
 
 
