@@ -10,11 +10,12 @@ failed check); 2 the command could not do its work (unreadable file, bad usage).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -24,6 +25,7 @@ from transcript.problems import Problem, Severity
 
 if TYPE_CHECKING:
     from transcript.pki.keys import SigningIdentity
+    from transcript.pki.tsa import TimeStampClient
 
 
 EXIT_OK = 0
@@ -76,6 +78,60 @@ def _root(
     ] = False,
 ) -> None:
     """Signed digital academic transcripts (ETDA ขมธอ. 25-2563 v2.0)."""
+
+
+TSA_PASSWORD_ENV = "TRANSCRIPT_TSA_PASSWORD"
+TsaUser = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--tsa-user",
+        help="User name at the time-stamp authority (HTTP basic authentication).",
+        show_default=False,
+    ),
+]
+TsaPasswordFile = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--tsa-password-file",
+        help=f"File holding that user's password. Or set {TSA_PASSWORD_ENV}; else you are asked.",
+        show_default=False,
+    ),
+]
+TsaCert = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--tsa-cert", help="PEM client certificate for a TLS time-stamp authority.", show_default=False
+    ),
+]
+TsaKey = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--tsa-key", help="PEM private key of --tsa-cert (unencrypted).", show_default=False),
+]
+
+
+def _timestamps(
+    url: str | None, user: str | None, password_file: Path | None, cert: Path | None, key: Path | None
+) -> TimeStampClient | None:
+    """The time-stamp authority the options name (None without --tsa). The password comes
+    from a file, the environment or a prompt, never the command line."""
+    from transcript.pki.tsa import TimeStampClient
+
+    if url is None:
+        if user or cert:
+            raise _fail("--tsa-user and --tsa-cert need --tsa URL")
+        return None
+    password = None
+    if user is not None:
+        if password_file is not None:
+            try:
+                password = password_file.read_text(encoding="utf-8").rstrip("\r\n").encode("utf-8")
+            except OSError as exc:
+                raise _fail(f"{password_file}: cannot read the password file ({exc.strerror})") from None
+        elif TSA_PASSWORD_ENV in os.environ:
+            password = os.environ[TSA_PASSWORD_ENV].encode("utf-8")
+        else:
+            password = typer.prompt(f"Password of {user} at {url}", hide_input=True).encode("utf-8")
+    return TimeStampClient(url, user=user, password=password, client_certificate=cert, client_key=key)
 
 
 def _fail(message: str) -> typer.Exit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -37,8 +37,20 @@ def demo_pki_command(
 def demo_tsa_command(
     pki: Annotated[Path, typer.Option("--pki", help="Folder made by `transcript demo-pki`.")],
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
+    user: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--user", help="Require HTTP basic authentication as this user.", show_default=False),
+    ] = None,
+    password_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--password-file", help="File holding that user's password.", show_default=False),
+    ] = None,
 ) -> None:
-    """Run a TEST-ONLY time-stamp authority on 127.0.0.1 with the demo PKI's TSA key, until Ctrl-C."""
+    """Run a TEST-ONLY time-stamp authority on 127.0.0.1 with the demo PKI's TSA key, until Ctrl-C.
+
+    With --user (and --password-file) it requires HTTP basic authentication, as authorities
+    that bill their users do: clients give --tsa-user and --tsa-password-file.
+    """
 
     from transcript.demo.pki import DemoPki
     from transcript.demo.tsa import LocalTimeStampAuthority
@@ -46,7 +58,17 @@ def demo_tsa_command(
     demo = DemoPki(pki)
     if not demo.exists():
         raise _fail(f"{pki}: not a demo PKI folder (run `transcript demo-pki --out {pki}` first)")
-    with LocalTimeStampAuthority(demo.tsa_certificate, demo.tsa_key, port=port) as authority:
+    password = None
+    if user is not None:
+        if password_file is None:
+            raise _fail("--user needs --password-file")
+        try:
+            password = password_file.read_text(encoding="utf-8").rstrip("\r\n").encode("utf-8")
+        except OSError as exc:
+            raise _fail(f"{password_file}: cannot read the password file ({exc.strerror})") from None
+    with LocalTimeStampAuthority(
+        demo.tsa_certificate, demo.tsa_key, port=port, user=user, password=password
+    ) as authority:
         typer.echo(f"TEST ONLY time-stamp authority at {authority.url} (Ctrl-C to stop)")
         while True:
             time.sleep(3600)

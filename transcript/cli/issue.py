@@ -12,7 +12,12 @@ import typer
 from transcript.cli import (
     EXIT_PROBLEMS,
     PadesChoice,
+    TsaCert,
+    TsaKey,
+    TsaPasswordFile,
+    TsaUser,
     _fail,
+    _timestamps,
     app,
 )
 from transcript.errors import TranscriptError
@@ -64,6 +69,10 @@ def issue_command(
             "--tsa", help="RFC 3161 time-stamp authority (XAdES-T and PAdES B-T up).", show_default=False
         ),
     ] = None,
+    tsa_user: TsaUser = None,
+    tsa_password_file: TsaPasswordFile = None,
+    tsa_cert: TsaCert = None,
+    tsa_key: TsaKey = None,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(min=1, help="Worker processes. Default: all cores.", show_default=False),
@@ -95,7 +104,7 @@ def issue_command(
         report = issue_export(
             export_dir, out, profile=profile, key=key, password=password, chain=cert,
             trust=tuple(trust or ()), crls=tuple(crl or ()), languages=languages, pades=pades.value,
-            tsa=tsa, jobs=jobs,
+            tsa=_timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key), jobs=jobs,
             on_student=progress.update,
         )  # fmt: skip
     except IssueError as exc:

@@ -12,10 +12,15 @@ from transcript.cli import (
     LanguageChoice,
     PadesChoice,
     RevocationChoice,
+    TsaCert,
+    TsaKey,
+    TsaPasswordFile,
+    TsaUser,
     _fail,
     _Inputs,
     _load_identity,
     _output_folder,
+    _timestamps,
     app,
 )
 from transcript.errors import InvalidDocument
@@ -129,6 +134,10 @@ def package_command(
         Optional[Path],  # noqa: UP045
         typer.Option("--password-file", help="File holding the key password.", show_default=False),
     ] = None,
+    tsa_user: TsaUser = None,
+    tsa_password_file: TsaPasswordFile = None,
+    tsa_cert: TsaCert = None,
+    tsa_key: TsaKey = None,
 ) -> None:
     """Make the national package: a PDF/A-3 carrying the signed XML, signed with PAdES.
 
@@ -139,7 +148,7 @@ def package_command(
     """
     from transcript.package import build_packages
     from transcript.pki.trust import TrustError, TrustSettings
-    from transcript.pki.tsa import TimeStampClient, TimeStampError
+    from transcript.pki.tsa import TimeStampError
     from transcript.render import RenderError
     from transcript.sign.pades import PadesError, PdfSigner
     from transcript.util.files import write_atomically
@@ -150,7 +159,8 @@ def package_command(
         raise _fail(str(exc)) from None
     identity = _load_identity(key, cert, password_file)
     try:
-        signer = PdfSigner(identity, pades.value, TimeStampClient(tsa) if tsa else None, settings)
+        stamps = _timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key)
+        signer = PdfSigner(identity, pades.value, stamps, settings)
     except PadesError as exc:
         raise _fail(str(exc)) from None
     _output_folder(out)

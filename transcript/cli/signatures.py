@@ -12,10 +12,15 @@ import typer
 from transcript.cli import (
     EXIT_PROBLEMS,
     RevocationChoice,
+    TsaCert,
+    TsaKey,
+    TsaPasswordFile,
+    TsaUser,
     _fail,
     _Inputs,
     _load_identity,
     _output_folder,
+    _timestamps,
     app,
     read_input,
 )
@@ -50,6 +55,10 @@ def sign_command(
             show_default=False,
         ),
     ] = None,
+    tsa_user: TsaUser = None,
+    tsa_password_file: TsaPasswordFile = None,
+    tsa_cert: TsaCert = None,
+    tsa_key: TsaKey = None,
     signing_certificate: Annotated[
         str,
         typer.Option(
@@ -67,16 +76,15 @@ def sign_command(
     Exit code 0 when every file was signed, 1 when any was not, 2 for an unusable key, time-stamp
     authority or output folder.
     """
-    from transcript.pki.tsa import TimeStampClient, TimeStampError
+    from transcript.pki.tsa import TimeStampError
     from transcript.sign.xades import SigningError, XmlSigner
     from transcript.util.files import write_atomically
 
     if signing_certificate not in ("v1", "v2"):
         raise _fail(f"--signing-certificate must be v1 or v2, not {signing_certificate!r}")
     identity = _load_identity(key, cert, password_file)
-    signer = XmlSigner(
-        identity, timestamps=TimeStampClient(tsa) if tsa else None, signing_certificate=signing_certificate
-    )
+    stamps = _timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key)
+    signer = XmlSigner(identity, timestamps=stamps, signing_certificate=signing_certificate)
     _output_folder(out)
     failed = 0
     inputs = _Inputs(files)

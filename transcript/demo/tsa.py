@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hmac
 import http.server
 import threading
 from pathlib import Path
@@ -21,7 +23,18 @@ class LocalTimeStampAuthority:
     context manager; `url` is where to send requests.
     """
 
-    def __init__(self, certificate_chain: Path, key: Path, *, fail_every: int = 0, port: int = 0) -> None:
+    def __init__(
+        self,
+        certificate_chain: Path,
+        key: Path,
+        *,
+        fail_every: int = 0,
+        port: int = 0,
+        user: str | None = None,
+        password: bytes | None = None,
+    ) -> None:
+        """`user` and `password`: require HTTP basic authentication, as authorities that bill
+        their users (ETDA's) do."""
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -41,6 +54,11 @@ class LocalTimeStampAuthority:
         )
         self.fail_every = fail_every
         self.requests = 0
+        self._expected = (
+            None
+            if user is None
+            else "Basic " + base64.b64encode(user.encode("utf-8") + b":" + (password or b"")).decode("ascii")
+        )
         self._lock = threading.Lock()
         authority = self
 
@@ -51,6 +69,15 @@ class LocalTimeStampAuthority:
                     failing = authority.fail_every and authority.requests % authority.fail_every == 0
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(min(length, 65536))
+                given = self.headers.get("Authorization")
+                if authority._expected is not None and not hmac.compare_digest(
+                    (given or "").encode(), authority._expected.encode()
+                ):
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="test time-stamp authority"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if failing:
                     self.send_error(503, "busy (test authority failing on purpose)")
                     return

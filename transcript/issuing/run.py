@@ -65,7 +65,7 @@ class IssueSettings:
     crls: tuple[Path, ...]
     languages: tuple[str, ...]
     pades: str
-    tsa: str | None
+    tsa: TimeStampClient | None
     demo: bool
     issued: dt.datetime
 
@@ -136,7 +136,7 @@ def _start(settings: IssueSettings) -> None:
     institution = load_institution(settings.export_dir / profile.institution_file)
     identity = load_identity(settings.key, password=settings.password, chain_path=settings.chain)
     trust = _trust(settings)
-    stamps = TimeStampClient(settings.tsa) if settings.tsa else None
+    stamps = settings.tsa
     _worker.update(
         settings=settings,
         convert=Settings.of(institution, profile, settings.issued),
@@ -271,11 +271,15 @@ def issue_export(
     crls: tuple[Path, ...] = (),
     languages: tuple[str, ...] = ("th", "en"),
     pades: str = "B-B",
-    tsa: str | None = None,
+    tsa: str | TimeStampClient | None = None,
     jobs: int | None = None,
     on_student: Callable[[StudentRecord, int], None] | None = None,
 ) -> IssueReport:
-    """Issue every student of an export. Raises `IssueError` when the run cannot start."""
+    """Issue every student of an export. Raises `IssueError` when the run cannot start.
+
+    `tsa` is the time-stamp authority's URL, or a `TimeStampClient` (one that authenticates)."""
+    if isinstance(tsa, str):
+        tsa = TimeStampClient(tsa)
     from converters.csvfile import CsvError
     from converters.export import ExportReader, Students
     from converters.institution import load_institution
@@ -314,7 +318,7 @@ def issue_export(
         trust = _root_of(identity, out_dir)
     if tsa:
         try:
-            TimeStampClient(tsa).stamp(b"transcript issue: is the time-stamp authority there?")
+            tsa.stamp(b"transcript issue: is the time-stamp authority there?")
         except TimeStampError as exc:
             raise IssueError(str(exc)) from None
     settings = IssueSettings(
