@@ -11,10 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import transcript
 from transcript.demo.pki import create_demo_pki
 from transcript.demo.tsa import LocalTimeStampAuthority
-from transcript.issuing.run import issue_export
+from transcript.issuing.run import IssueError, issue_export
 from transcript.verify import Verdict
 
 from ..helpers import ROOT
@@ -167,6 +169,28 @@ def test_an_unreliable_time_stamp_authority_is_retried(tmp_path: Path) -> None:
                               pades="B-B")  # fmt: skip
         assert authority.requests > 3
     assert report.count("issued") == 2 and report.count("failed") == 0
+
+
+def test_workers_stamp_through_an_authority_that_wants_a_password(tmp_path: Path) -> None:
+    """The client, credentials included, travels to the worker processes (two jobs)."""
+    from transcript.pki.tsa import TimeStampClient
+
+    export = small_export(tmp_path / "export", 2)
+    out = tmp_path / "out"
+    issue_export(export, out, jobs=1, languages=("th",))  # makes the demo PKI under out/
+    pki = out / "demo-pki"
+    shutil.copytree(pki, tmp_path / "stamped" / "demo-pki")
+    with LocalTimeStampAuthority(
+        pki / "tsa.pem", pki / "tsa-key.pem", user="reg", password=b"pw"
+    ) as authority:
+        client = TimeStampClient(authority.url, user="reg", password=b"pw")
+        report = issue_export(
+            export, tmp_path / "stamped", jobs=2, languages=("th",), tsa=client, pades="B-T"
+        )
+        assert report.count("issued") == 2, [p.message for s in report.students for p in s.problems]
+        with pytest.raises(IssueError, match="authentication failed or is required"):
+            issue_export(export, tmp_path / "refused", jobs=1, tsa=authority.url, pades="B-T")
+    assert b"SignatureTimeStamp" in next((tmp_path / "stamped").glob("6*.xml")).read_bytes()
 
 
 def test_an_interrupted_run_resumes(tmp_path: Path) -> None:
