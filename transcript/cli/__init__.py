@@ -114,6 +114,7 @@ def _timestamps(
 ) -> TimeStampClient | None:
     """The time-stamp authority the options name (None without --tsa). The password comes
     from a file, the environment or a prompt, never the command line."""
+    from transcript.pki.keys import PASSWORD_ENV, SigningKeyError, password_from
     from transcript.pki.tsa import TimeStampClient
 
     if url is None:
@@ -122,15 +123,16 @@ def _timestamps(
         return None
     password = None
     if user is not None:
-        if password_file is not None:
-            try:
-                password = password_file.read_text(encoding="utf-8").rstrip("\r\n").encode("utf-8")
-            except OSError as exc:
-                raise _fail(f"{password_file}: cannot read the password file ({exc.strerror})") from None
-        elif TSA_PASSWORD_ENV in os.environ:
-            password = os.environ[TSA_PASSWORD_ENV].encode("utf-8")
-        else:
-            password = typer.prompt(f"Password of {user} at {url}", hide_input=True).encode("utf-8")
+        # Read as the key password is (file, environment, prompt), from the TSA's own variable.
+        environ = {PASSWORD_ENV: os.environ[TSA_PASSWORD_ENV]} if TSA_PASSWORD_ENV in os.environ else {}
+        try:
+            password = password_from(
+                password_file=password_file,
+                environ=environ,
+                prompt=lambda: typer.prompt(f"Password of {user} at {url}", hide_input=True),
+            )
+        except SigningKeyError as exc:
+            raise _fail(str(exc)) from None
     return TimeStampClient(url, user=user, password=password, client_certificate=cert, client_key=key)
 
 

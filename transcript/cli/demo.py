@@ -54,6 +54,7 @@ def demo_tsa_command(
 
     from transcript.demo.pki import DemoPki
     from transcript.demo.tsa import LocalTimeStampAuthority
+    from transcript.pki.keys import SigningKeyError, password_from
 
     demo = DemoPki(pki)
     if not demo.exists():
@@ -63,9 +64,9 @@ def demo_tsa_command(
         if password_file is None:
             raise _fail("--user needs --password-file")
         try:
-            password = password_file.read_text(encoding="utf-8").rstrip("\r\n").encode("utf-8")
-        except OSError as exc:
-            raise _fail(f"{password_file}: cannot read the password file ({exc.strerror})") from None
+            password = password_from(password_file=password_file, environ={})
+        except SigningKeyError as exc:
+            raise _fail(str(exc)) from None
     with LocalTimeStampAuthority(
         demo.tsa_certificate, demo.tsa_key, port=port, user=user, password=password
     ) as authority:
