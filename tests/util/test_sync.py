@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -78,3 +80,23 @@ def test_the_contexts_given_are_closed_after_the_call() -> None:
     with pytest.raises(ValueError):
         sync.run(fails(), closing=(context,))
     assert Context.closed == 2
+
+
+def _after_fork(queue: Any) -> None:
+    queue.put(sync.run(asyncio.to_thread(lambda: "from a thread of the child")))
+
+
+def test_a_forked_process_runs_coroutines_that_use_threads() -> None:
+    """The parent's loop has executor threads (asyncio.to_thread, as the time-stamp client
+    uses); a forked worker must not wait on those threads, which it does not have."""
+    assert sync.run(asyncio.to_thread(lambda: "parent")) == "parent"
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_after_fork, args=(queue,))
+    child.start()
+    child.join(timeout=20)
+    alive = child.is_alive()
+    if alive:
+        child.kill()
+    assert not alive, "the forked process hung on its parent's executor"
+    assert queue.get(timeout=5) == "from a thread of the child"

@@ -9,6 +9,7 @@ loop; like `asyncio.run`, a call cancels whatever tasks the coroutine left behin
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Coroutine, Iterable
 from typing import Any, TypeVar
@@ -21,9 +22,11 @@ class _OwnLoop:
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
+        self.pid = os.getpid()
 
     def __del__(self) -> None:
-        self.loop.close()
+        if self.pid == os.getpid():  # a parent's loop, inherited by a fork, is left to the parent
+            self.loop.close()
 
 
 _local = threading.local()
@@ -36,7 +39,9 @@ def run(coroutine: Coroutine[Any, Any, Result], *, closing: Iterable[Any] = ()) 
     when fetching is allowed) are closed afterwards, on the same loop.
     """
     own = getattr(_local, "own", None)
-    if own is None:
+    if own is None or own.pid != os.getpid():
+        # A forked worker process gets its parent's loop, whose executor threads (those
+        # `asyncio.to_thread` ran on) did not come along: waiting on them would hang for ever.
         own = _local.own = _OwnLoop()
     loop = own.loop
     try:
