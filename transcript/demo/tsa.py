@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hmac
 import http.server
 import threading
@@ -32,9 +33,11 @@ class LocalTimeStampAuthority:
         port: int = 0,
         user: str | None = None,
         password: bytes | None = None,
+        at: dt.datetime | None = None,
     ) -> None:
         """`user` and `password`: require HTTP basic authentication, as authorities that bill
-        their users (ETDA's) do."""
+        their users (ETDA's) do. `at`: stamp this fixed time instead of the clock's (for tests
+        that play years ahead)."""
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -50,7 +53,7 @@ class LocalTimeStampAuthority:
             )
         )
         self.stamper = DummyTimeStamper(
-            chain[0], key_info, certs_to_embed=SimpleCertificateStore.from_certs(chain[1:])
+            chain[0], key_info, certs_to_embed=SimpleCertificateStore.from_certs(chain[1:]), fixed_dt=at
         )
         self.fail_every = fail_every
         self.requests = 0

@@ -31,11 +31,21 @@ def check_path(
     moment: dt.datetime,
     proven: bool,
     extra_crls: Sequence[bytes] = (),
+    extra_ocsps: Sequence[bytes] = (),
 ) -> Check:
     """The certificate check of `signer` at `moment`; `proven` says a time-stamp proves that
-    the signature existed then (else `moment` is the validation time)."""
+    the signature existed then (else `moment` is the validation time). `extra_crls` and
+    `extra_ocsps` are revocation data (DER) the file carries."""
+    if not proven:
+        expired = out_of_bounds(name, [signer, *others], moment)
+        if expired is not None:
+            return expired
     context = validation_context(
-        trust, others=[asn1_certificate(d) for d in der(others)], crls=extra_crls, moment=moment
+        trust,
+        others=[asn1_certificate(d) for d in der(others)],
+        crls=extra_crls,
+        ocsps=extra_ocsps,
+        moment=moment,
     )
     validator = CertificateValidator(
         asn1_certificate(_der(signer)),
@@ -58,13 +68,52 @@ def check_path(
     except cv_errors.ValidationError as exc:
         return _failure(name, exc, when, proven)
     root = _common_name(path.trust_anchor.authority.name)
-    checked = bool(trust.crls or extra_crls) or trust.allow_fetching
+    checked = bool(trust.crls or extra_crls or extra_ocsps) or trust.allow_fetching
     if not checked:
         return Check.warning(
             name,
             f"chains to {root}; valid at {when}; revocation not checked (no CRL given; policy: soft)",
         )
     return Check.passed(name, f"chains to {root}; valid and not revoked at {when}")
+
+
+def out_of_bounds(name: str, certificates: Sequence[x509.Certificate], moment: dt.datetime) -> Check | None:
+    """OUT_OF_BOUNDS_NO_POE when the signer's certificate (the first) or one of its issuers
+    has expired by `moment`, a validation time that no time-stamp moves back: decided before
+    revocation, since no revocation data, fresh or not, could make such a signature pass."""
+    signer = certificates[0]
+    chain = [signer, *_issuers_of(signer, certificates[1:])]
+    for certificate in chain:
+        if certificate.not_valid_after_utc < moment:
+            who = (
+                "the signer's certificate" if certificate is signer else f"the issuing CA {_cn(certificate)}"
+            )
+            return Check.problem(
+                name,
+                SubIndication.OUT_OF_BOUNDS_NO_POE,
+                f"{who} expired on {certificate.not_valid_after_utc.date().isoformat()}, before the "
+                f"validation time {moment.isoformat(timespec='seconds')}, and no trusted time-stamp "
+                "proves the signature was made while it was valid",
+            )
+    return None
+
+
+def _issuers_of(certificate: x509.Certificate, others: Sequence[x509.Certificate]) -> list[x509.Certificate]:
+    """The certificates above `certificate` among `others`, by name (at most a few)."""
+    found = []
+    current = certificate
+    for _ in range(len(others)):
+        parent = next((c for c in others if c.subject == current.issuer and c not in found), None)
+        if parent is None or parent.subject == current.subject:
+            break
+        found.append(parent)
+        current = parent
+    return found
+
+
+def _cn(certificate: x509.Certificate) -> str:
+    names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return str(names[0].value) if names else certificate.subject.rfc4514_string()
 
 
 def _failure(name: str, exc: cv_errors.ValidationError, when: str, proven: bool) -> Check:

@@ -31,6 +31,8 @@ institution's signature covers, through the reader that checked the signature.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import itertools
 import re
@@ -50,6 +52,11 @@ from pyhanko.pdf_utils.decode_limits import (
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
+from pyhanko.sign.validation.generic_cms import (
+    extract_tst_data_iter,
+    message_imprint_checker,
+    validate_tst_signed_data,
+)
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -59,9 +66,10 @@ from transcript.model.xmlio import MAX_DOCUMENT_BYTES
 from transcript.pdfa.container import xmp_property
 from transcript.pki.trust import TrustSettings, asn1_certificate, validation_context
 from transcript.util import sync
+from transcript.verify.chain import check_path, out_of_bounds
 from transcript.verify.pages import check_pages
 from transcript.verify.pdfpolicy import STRICT_POLICY, revision_purpose
-from transcript.verify.report import Check, ReportDraft, Signer, SubIndication, VerificationReport
+from transcript.verify.report import Check, ReportDraft, Signer, Status, SubIndication, VerificationReport
 from transcript.verify.signers import SignerList, check_signer
 from transcript.verify.streams import (
     DEFLATE_MOST,
@@ -74,6 +82,7 @@ from transcript.verify.streams import (
     inflated_size,
     unarmoured,
 )
+from transcript.verify.timestamps import proof_of_existence
 from transcript.verify.xml import institution_names, verify_xml
 
 MAX_XMP_BYTES = 1 << 20
@@ -240,8 +249,41 @@ def _checks(
         raise stop(
             "pdf-signature", SubIndication.SIG_CRYPTO_FAILURE, "the PDF signature value does not verify"
         )
+    # Proofs of existence, newest first: each document time-stamp after the signature, then
+    # the signature's own time-stamp (`transcript.verify.timestamps`).
+    now = trust.at or dt.datetime.now(dt.timezone.utc)
+    stamp_checks, proven_at = _proofs(signature, signatures, trust, certs, crls, ocsps, now)
     trusted = False
-    if status.revoked:
+    if proven_at is not None and pdf_cert is not None:
+        # Judged at the time the time-stamps prove, with the validation data in the file.
+        check = check_path(
+            "pdf-signature",
+            x509.load_der_x509_certificate(pdf_cert.dump()),
+            [*_cms_certificates(signature), *(x509.load_der_x509_certificate(c.dump()) for c in certs)],
+            trust,
+            proven_at,
+            True,
+            crls,
+            ocsps,
+        )
+        trusted = check.status is Status.PASSED or check.status is Status.WARNING
+        source = "validation data in the file" if own else "the CRLs given"
+        add(
+            dataclasses.replace(check, detail=f"{check.detail}; revocation from {source}")
+            if trusted
+            else check
+        )
+    elif (
+        expired := out_of_bounds(
+            "pdf-signature",
+            [x509.load_der_x509_certificate(pdf_cert.dump()), *_cms_certificates(signature)],
+            now,
+        )
+        if pdf_cert is not None
+        else None
+    ) is not None:
+        add(expired)
+    elif status.revoked:
         add(
             Check.problem(
                 "pdf-signature",
@@ -296,11 +338,8 @@ def _checks(
                 f"revision {revision + 1} of the file, after the signature, adds neither validation data "
                 "nor a document time-stamp: the file was changed after it was signed",
             )
-    if status.timestamp_validity is not None:
-        add(_signature_timestamp(status.timestamp_validity))
-    for stamp in signatures:
-        if stamp.sig_object_type == "/DocTimeStamp":
-            add(_document_timestamp(stamp, trust, certs, crls))
+    for stamp_check in stamp_checks:
+        add(stamp_check)
     after = "" if covered else " (then only validation data and document time-stamps were added)"
     add(Check.passed("pdf-coverage", f"the signature covers the whole document{after}"))
 
@@ -310,7 +349,15 @@ def _checks(
     inner = (
         known_xml[1]
         if known_xml and known_xml[0] == xml
-        else verify_xml(xml, trust, signers=signers, max_bytes=max_bytes, extra_crls=crls)
+        else verify_xml(
+            xml,
+            trust,
+            signers=signers,
+            max_bytes=max_bytes,
+            extra_crls=crls,
+            extra_ocsps=ocsps,
+            proven_at=proven_at,
+        )
     )
     draft.take(inner, "xml-")
     if relationship != "/Alternative":
@@ -446,40 +493,88 @@ def _carried_revocation(signature: EmbeddedPdfSignature) -> tuple[list[bytes], l
     return crls[:MAX_VALIDATION_ITEMS], ocsps[:MAX_VALIDATION_ITEMS]
 
 
-def _document_timestamp(
-    stamp: EmbeddedPdfSignature, trust: TrustSettings, certs: list[Any], crls: list[bytes]
-) -> Check:
-    context = validation_context(trust, others=certs, crls=crls, moment=trust.at)
-    status = sync.run(
-        async_validate_pdf_timestamp(stamp, context, diff_policy=STRICT_POLICY), closing=(context,)
+def _proofs(
+    signature: EmbeddedPdfSignature,
+    signatures: list[EmbeddedPdfSignature],
+    trust: TrustSettings,
+    certs: list[Any],
+    crls: list[bytes],
+    ocsps: list[bytes],
+    now: dt.datetime,
+) -> tuple[list[Check], dt.datetime | None]:
+    """The checks of the time-stamps that follow the institution's signature, in file order,
+    and the earliest time they prove the signature existed (None: no proof).
+
+    Each document time-stamp covers everything before it, so a proven one is the proof the
+    time-stamps before it must hold until; the newest must hold until `now`."""
+    checks: list[Check] = []
+    until = now
+    proven: dt.datetime | None = None
+    later = sorted(
+        (
+            s
+            for s in signatures
+            if s.sig_object_type == "/DocTimeStamp" and s.signed_revision > signature.signed_revision
+        ),
+        key=lambda s: s.signed_revision,
     )
-    if not status.intact or not status.valid:
-        return Check.problem(
-            "pdf-timestamp", SubIndication.HASH_FAILURE, "a document time-stamp does not verify"
-        )
-    when = status.timestamp.isoformat() if status.timestamp else "?"
-    if not status.trusted:
-        return Check.warning(
+    for stamp in reversed(later):
+        check, when = proof_of_existence(
             "pdf-timestamp",
-            f"a document time-stamp at {when} comes from an authority you do not trust; it proves nothing",
+            stamp.signed_data,
+            _document_stamp_validator(stamp),
+            trust,
+            until=until,
+            certs=certs,
+            crls=crls,
+            ocsps=ocsps,
+            what="the document before it",
         )
-    return Check.passed("pdf-timestamp", f"document time-stamp at {when}, intact and trusted")
+        if check.status is Status.INDETERMINATE:
+            check = Check.warning("pdf-timestamp", f"{check.detail}; it proves nothing")
+        checks.insert(0, check)
+        if when is not None:
+            until = proven = when
+    token = next(extract_tst_data_iter(signature.signer_info, signed=False), None)
+    if token is not None:
+        check, when = proof_of_existence(
+            "pdf-timestamp",
+            token,
+            _signature_stamp_validator(signature, token),
+            trust,
+            until=until,
+            certs=certs,
+            crls=crls,
+            ocsps=ocsps,
+            what="the PDF signature",
+        )
+        checks.insert(0, check)
+        if when is not None:
+            proven = when
+    return checks, proven
 
 
-def _signature_timestamp(validity: Any) -> Check:
-    """The signature time-stamp inside the institution's CMS (PAdES B-T and above)."""
-    when = validity.timestamp.isoformat() if validity.timestamp else "?"
-    if not validity.intact or not validity.valid:
-        return Check.problem(
-            "pdf-timestamp", SubIndication.HASH_FAILURE, "the signature time-stamp does not verify"
-        )
-    if not validity.trusted:
-        return Check.problem(
-            "pdf-timestamp",
-            SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
-            f"the signature time-stamp ({when}) comes from an authority you do not trust",
-        )
-    return Check.passed("pdf-timestamp", f"signature time-stamped at {when} by a trusted authority")
+def _document_stamp_validator(stamp: EmbeddedPdfSignature) -> Any:
+    def validate(context: ValidationContext) -> Any:
+        return async_validate_pdf_timestamp(stamp, context, diff_policy=STRICT_POLICY)
+
+    return validate
+
+
+def _signature_stamp_validator(signature: EmbeddedPdfSignature, token: Any) -> Any:
+    def validate(context: ValidationContext) -> Any:
+        return validate_tst_signed_data(token, context, message_imprint_checker(signature.signer_info))
+
+    return validate
+
+
+def _cms_certificates(signature: EmbeddedPdfSignature) -> list[x509.Certificate]:
+    """The certificates the signature's CMS carries (its chain, as the signer put it)."""
+    found = []
+    for choice in signature.signed_data["certificates"] or []:
+        if choice.name == "certificate":
+            found.append(x509.load_der_x509_certificate(choice.chosen.dump()))
+    return found
 
 
 def _inflation_problem(data: bytes, reader: PdfFileReader) -> str | None:

@@ -44,20 +44,21 @@ from transcript.errors import InvalidDocument
 from transcript.model.constants import C14N_INCLUSIVE, DS_NS, TC_NS, XADES_NS, student_number
 from transcript.model.text import by_language
 from transcript.model.xmlio import MAX_DOCUMENT_BYTES, check_root, parse_untrusted
-from transcript.pki.trust import TrustSettings, validation_context
+from transcript.pki.trust import TrustSettings
 from transcript.rules.checks import read_and_validate
 from transcript.sign.xmlsig import RootCopying
-from transcript.util import sync
 from transcript.verify.chain import check_path
 from transcript.verify.report import (
     Check,
     ReportDraft,
     Signer,
+    Status,
     SubIndication,
     TranscriptSummary,
     VerificationReport,
 )
 from transcript.verify.signers import SignerList, check_signer
+from transcript.verify.timestamps import proof_of_existence
 
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 ACCEPTED_C14N = {
@@ -142,14 +143,20 @@ def verify_xml(
     signers: SignerList | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
     extra_crls: Sequence[bytes] = (),
+    extra_ocsps: Sequence[bytes] = (),
+    proven_at: dt.datetime | None = None,
 ) -> VerificationReport:
     """Verify a signed transcript XML; never raises for bad input.
 
-    `extra_crls` are CRLs (DER) that came with the file (a package's validation data).
+    `extra_crls` and `extra_ocsps` are revocation data (DER) that came with the file (a
+    package's validation data). `proven_at` is a time at which something the caller verified
+    proves that these bytes existed (the trusted time-stamp of a package's signature, which
+    covers the embedded XML): the XML's own time-stamp must hold until then, and without one
+    the certificate is judged at that time.
     """
     draft = ReportDraft()
     try:
-        _verify(bytes(data), trust, signers, draft, max_bytes, extra_crls)
+        _verify(bytes(data), trust, signers, draft, max_bytes, extra_crls, extra_ocsps, proven_at)
     except _Stop:
         pass
     except Exception as exc:  # a defect met with crafted input must not become a crash
@@ -170,6 +177,8 @@ def _verify(
     draft: ReportDraft,
     max_bytes: int,
     extra_crls: Sequence[bytes],
+    extra_ocsps: Sequence[bytes],
+    proven_at: dt.datetime | None,
 ) -> None:
     add = draft.add
 
@@ -224,7 +233,9 @@ def _verify(
         raise _Stop
 
     # 6. time-stamp (XAdES-T), which proves when the signature existed
-    timestamp_check, draft.timestamp_time = _timestamp(signature, trust)
+    now = trust.at or dt.datetime.now(dt.timezone.utc)
+    until = min(now, proven_at) if proven_at else now
+    timestamp_check, draft.timestamp_time = _timestamp(signature, trust, until, extra_crls, extra_ocsps)
     claimed = draft.signing_time
     if draft.timestamp_time is not None and draft.timestamp_time < claimed:
         add(
@@ -243,12 +254,17 @@ def _verify(
         )
     add(timestamp_check)
 
-    # 7. certificate: chain, validity and revocation at the moment that can be relied on
-    proven = draft.timestamp_time is not None
-    moment = draft.timestamp_time or trust.at or dt.datetime.now(dt.timezone.utc)
+    # 7. certificate: chain, validity and revocation at the moment that can be relied on: the
+    # time-stamp's, else a proof of existence from outside (the package's), else now
+    proof = draft.timestamp_time or proven_at
+    moment = proof or now
     draft.validation_time = moment
     others = [c for c in certificates if c != signing_cert]
-    add(check_path("certificate", signing_cert, others, trust, moment, proven, extra_crls))
+    add(
+        check_path(
+            "certificate", signing_cert, others, trust, moment, proof is not None, extra_crls, extra_ocsps
+        )
+    )
 
     # 8. the signed content, and who may sign for the institution it names
     draft.signed_xml = signed_bytes
@@ -671,8 +687,15 @@ def _cryptography(
     return (signed if isinstance(signed, bytes) else signed.encode("utf-8")), properties.signed_xml
 
 
-def _timestamp(signature: etree._Element, trust: TrustSettings) -> tuple[Check, dt.datetime | None]:
-    """The time-stamp check, and the time a trusted time-stamp proves."""
+def _timestamp(
+    signature: etree._Element,
+    trust: TrustSettings,
+    until: dt.datetime,
+    crls: Sequence[bytes],
+    ocsps: Sequence[bytes],
+) -> tuple[Check, dt.datetime | None]:
+    """The time-stamp check, and the time a trusted time-stamp proves (see
+    `transcript.verify.timestamps`: its authority must hold until `until`)."""
     path = "/".join(
         [
             _ds("Object"),
@@ -697,12 +720,13 @@ def _timestamp(signature: etree._Element, trust: TrustSettings) -> tuple[Check, 
     assert value is not None
     imprint_input = etree.tostring(value, method="c14n")
     proven: dt.datetime | None = None
+    passed: Check | None = None
     for stamp in stamps:
         try:
-            token = cms.ContentInfo.load(_b64(stamp.text))
-            signed_data = token["content"]
-            status = sync.run(_validate_token(signed_data, imprint_input, trust))
-        except Exception as exc:  # asn1crypto and pyHanko raise many kinds on crafted tokens
+            token = cms.ContentInfo.load(_b64(stamp.text))["content"]
+            if not isinstance(token, cms.SignedData):
+                raise ValueError("not a SignedData")
+        except Exception as exc:  # asn1crypto raises many kinds on crafted tokens
             return (
                 Check.problem(
                     "timestamp",
@@ -711,46 +735,37 @@ def _timestamp(signature: etree._Element, trust: TrustSettings) -> tuple[Check, 
                 ),
                 None,
             )
-        when = status.get("timestamp")
-        if not status.get("intact"):
-            return (
-                Check.problem(
-                    "timestamp",
-                    SubIndication.HASH_FAILURE,
-                    "the time-stamp does not cover this signature value",
-                ),
-                None,
-            )
-        if not status.get("valid") or status.get("trust_problem_indic") is not None or when is None:
-            return (
-                Check.problem(
-                    "timestamp",
-                    SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
-                    "the time-stamp authority is not trusted or its token does not verify",
-                ),
-                None,
-            )
-        proven = when if proven is None or when < proven else proven
-    assert proven is not None
-    return Check.passed(
-        "timestamp", f"a trusted time-stamp proves the signature existed at {proven.isoformat()}"
-    ), proven
+        check, when = proof_of_existence(
+            "timestamp",
+            token,
+            _token_validator(token, imprint_input),
+            trust,
+            until=until,
+            crls=crls,
+            ocsps=ocsps,
+            what="this signature value",
+        )
+        if check.status is not Status.PASSED and check.status is not Status.WARNING:
+            return check, None
+        if when is not None and (proven is None or when < proven):
+            proven, passed = when, check
+        elif passed is None:
+            passed = check
+    assert passed is not None
+    return passed, proven
 
 
-async def _validate_token(
-    signed_data: cms.SignedData, imprint_input: bytes, trust: TrustSettings
-) -> dict[str, Any]:
+def _token_validator(token: cms.SignedData, imprint_input: bytes) -> Any:
     from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 
-    context = validation_context(trust, moment=trust.at)
-    try:
-        return await validate_tst_signed_data(
-            signed_data,
+    def validate(context: Any) -> Any:
+        return validate_tst_signed_data(
+            token,
             context,
             expected_tst_imprint=lambda algorithm: hashlib.new(algorithm, imprint_input).digest(),
         )
-    finally:
-        await context.aclose()  # the network session fetching may have opened
+
+    return validate
 
 
 def _content(signed_bytes: bytes, draft: ReportDraft, add: Any) -> list[str] | None:

@@ -1,0 +1,217 @@
+"""Time travel: what the national profile's time-stamps keep verifying years later, and what
+they do not.
+
+A test PKI made for it: a root of thirty years, an issuing CA of twenty, a registrar
+certificate of two years (as registrars get them), a time-stamp authority of ten, and CRLs
+of thirty days. Files are signed today and judged `at` later moments, offline, with nothing
+but the root unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+import transcript
+from transcript.demo.pki import issue_certificate, issue_crl, new_key
+from transcript.demo.pki import name as distinguished_name
+from transcript.demo.tsa import LocalTimeStampAuthority
+from transcript.package import build_package
+from transcript.pki.keys import PrivateKey, SigningIdentity
+from transcript.pki.trust import TrustSettings
+from transcript.pki.tsa import TimeStampClient
+from transcript.sign.pades import PdfSigner
+from transcript.sign.xades import XmlSigner
+from transcript.verify import Status, SubIndication, Verdict
+
+from ..helpers import EXAMPLES
+
+NOW = dt.datetime.now(dt.timezone.utc)
+YEAR = dt.timedelta(days=365)
+PEM = serialization.Encoding.PEM
+SCRIPT = Path(sys.executable).parent / "transcript"
+
+
+@dataclass
+class LongLivedPki:
+    folder: Path
+    root: tuple[x509.Certificate, PrivateKey]
+    ca: tuple[x509.Certificate, PrivateKey]
+    registrar: SigningIdentity
+    tsa_chain: Path
+    tsa_key: Path
+
+    @property
+    def root_pem(self) -> Path:
+        return self.folder / "root.pem"
+
+    def crls(
+        self, tag: str, *, this_update: dt.datetime, revoked: Sequence[tuple[int, dt.datetime]] = ()
+    ) -> list[Path]:
+        """Both CAs' CRLs as issued at `this_update`, valid thirty days."""
+        paths = [self.folder / f"root-{tag}.crl", self.folder / f"ca-{tag}.crl"]
+        paths[0].write_bytes(issue_crl(self.root, this_update=this_update).public_bytes(PEM))
+        paths[1].write_bytes(issue_crl(self.ca, list(revoked), this_update=this_update).public_bytes(PEM))
+        return paths
+
+    def tsa(self, tag: str, *, not_before: dt.datetime, years: int) -> tuple[Path, Path]:
+        """Another time-stamp authority certificate of the issuing CA (chain file, key file)."""
+        key = new_key()
+        certificate = issue_certificate(
+            distinguished_name(f"Time-Stamp Authority {tag} (TEST ONLY)", "Siam Example University"),
+            key,
+            issuer=self.ca,
+            extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+            not_before=not_before,
+            days=years * 365,
+        )
+        chain, key_file = self.folder / f"tsa-{tag}.pem", self.folder / f"tsa-{tag}-key.pem"
+        chain.write_bytes(certificate.public_bytes(PEM) + self.ca[0].public_bytes(PEM))
+        key_file.write_bytes(
+            key.private_bytes(PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        )
+        return chain, key_file
+
+    def trust(self, at: dt.datetime | None, crls: Sequence[Path] = ()) -> TrustSettings:
+        return TrustSettings.from_files([self.root_pem], crls, at=at)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory) -> LongLivedPki:
+    folder = tmp_path_factory.mktemp("long-lived")
+    start = NOW - dt.timedelta(days=1)
+    root_key = new_key()
+    root = issue_certificate(
+        distinguished_name("Long-Lived Root (TEST ONLY)"),
+        root_key,
+        ca=True,
+        path_length=1,
+        not_before=start,
+        days=30 * 365,
+    )
+    ca_key = new_key()
+    ca = issue_certificate(
+        distinguished_name("Long-Lived Issuing CA (TEST ONLY)", "Siam Example University"),
+        ca_key,
+        issuer=(root, root_key),
+        ca=True,
+        path_length=0,
+        not_before=start,
+        days=20 * 365,
+    )
+    registrar_key = new_key()
+    registrar = issue_certificate(
+        distinguished_name("Registrar (TEST ONLY)", "Siam Example University"),
+        registrar_key,
+        issuer=(ca, ca_key),
+        not_before=start,
+        days=2 * 365,
+    )
+    (folder / "root.pem").write_bytes(root.public_bytes(PEM))
+    identity = SigningIdentity(registrar_key, registrar, (ca,))
+    made = LongLivedPki(folder, (root, root_key), (ca, ca_key), identity, Path(), Path())
+    made.tsa_chain, made.tsa_key = made.tsa("2026", not_before=start, years=10)
+    made.crls("today", this_update=NOW - dt.timedelta(hours=1))
+    return made
+
+
+@pytest.fixture(scope="module")
+def issued(pki: LongLivedPki) -> dict[str, bytes]:
+    """Signed today: the national profile (XAdES-T XML, PAdES B-LTA PDF), and the short-lived
+    form (XAdES-B, PAdES B-B), all from one transcript."""
+    source = (EXAMPLES / "bachelor-honours.xml").read_bytes()
+    trust = pki.trust(None, [pki.folder / "root-today.crl", pki.folder / "ca-today.crl"])
+    identity = pki.registrar
+    with LocalTimeStampAuthority(pki.tsa_chain, pki.tsa_key) as authority:
+        stamps = TimeStampClient(authority.url)
+        xml = XmlSigner(identity, timestamps=stamps).sign(source)
+        pdf = build_package(
+            xml, "en", trust=trust, signer=PdfSigner(identity, "B-LTA", stamps, trust), file_name="t.xml"
+        )
+    short_xml = XmlSigner(identity).sign(source)
+    short_pdf = build_package(short_xml, "en", trust=trust, signer=PdfSigner(identity), file_name="t.xml")
+    return {"xml": xml, "pdf": pdf, "short-xml": short_xml, "short-pdf": short_pdf}
+
+
+def years_ahead(years: float) -> dt.datetime:
+    return NOW + years * YEAR
+
+
+def test_the_registrar_certificate_and_the_crls_are_long_gone_in_2030(pki: LongLivedPki) -> None:
+    """What makes the following tests mean something."""
+    assert pki.registrar.certificate.not_valid_after_utc < years_ahead(4)
+    crl = x509.load_pem_x509_crl((pki.folder / "ca-today.crl").read_bytes())
+    assert crl.next_update_utc is not None and crl.next_update_utc < years_ahead(4)
+
+
+def test_a_national_profile_package_verifies_in_2030_offline_with_only_the_root(pki, issued) -> None:
+    report = transcript.verify(issued["pdf"], pki.trust(years_ahead(4)))
+    assert report.verdict is Verdict.TOTAL_PASSED, report.format()
+    assert "proven by the time-stamp" in report.check("pdf-signature").detail
+    assert "validation data in the file" in report.check("pdf-signature").detail
+    # Its XML too, judged at the time the time-stamps prove.
+    assert report.check("xml-certificate").status is Status.PASSED
+    assert report.timestamp_time is not None and report.timestamp_time < NOW + dt.timedelta(minutes=5)
+
+
+def test_its_xml_verifies_in_2030_with_the_crls_of_its_day(pki, issued) -> None:
+    stale = [pki.folder / "root-today.crl", pki.folder / "ca-today.crl"]
+    report = transcript.verify(issued["xml"], pki.trust(years_ahead(4), stale))
+    assert report.verdict is Verdict.TOTAL_PASSED, report.format()
+    assert report.validation_time == report.timestamp_time
+
+
+def test_the_short_lived_form_is_out_of_bounds_in_2030(pki, issued) -> None:
+    stale = [pki.folder / "root-today.crl", pki.folder / "ca-today.crl"]
+    for name in ("short-pdf", "short-xml"):
+        report = transcript.verify(issued[name], pki.trust(years_ahead(4), stale))
+        assert report.verdict is Verdict.INDETERMINATE, (name, report.format())
+        assert report.sub_indication is SubIndication.OUT_OF_BOUNDS_NO_POE, (name, report.format())
+
+
+def test_a_registrar_certificate_revoked_after_signing_keeps_the_time_stamped_files(pki, issued) -> None:
+    revoked = [(pki.registrar.certificate.serial_number, NOW + dt.timedelta(days=30))]
+    later = pki.crls("revoked", this_update=NOW + dt.timedelta(days=60), revoked=revoked)
+    when = NOW + dt.timedelta(days=70)
+    for name in ("pdf", "xml"):
+        report = transcript.verify(issued[name], pki.trust(when, later))
+        assert report.verdict is Verdict.TOTAL_PASSED, (name, report.format())
+    for name in ("short-pdf", "short-xml"):
+        report = transcript.verify(issued[name], pki.trust(when, later))
+        assert report.verdict is Verdict.INDETERMINATE, (name, report.format())
+        assert report.sub_indication is SubIndication.REVOKED_NO_POE, (name, report.format())
+
+
+def test_a_time_stamp_authority_revoked_before_the_validation_proves_nothing(pki, issued) -> None:
+    """A time-stamp's proof lasts only while its authority stands: revoked afterwards (its key
+    may have been stolen, and a thief can stamp any time), the file is judged without it."""
+    tsa = x509.load_pem_x509_certificates(pki.tsa_chain.read_bytes())[0]
+    revoked = [(tsa.serial_number, NOW + dt.timedelta(days=30))]
+    later = pki.crls("tsa-revoked", this_update=NOW + dt.timedelta(days=60), revoked=revoked)
+    report = transcript.verify(issued["pdf"], pki.trust(years_ahead(4), later))
+    assert report.verdict is Verdict.INDETERMINATE, report.format()
+    assert report.sub_indication is SubIndication.OUT_OF_BOUNDS_NO_POE
+    assert any("proves nothing" in c.detail for c in report.checks if c.name == "pdf-timestamp")
+
+
+def test_verify_at_on_the_command_line(pki, issued, tmp_path) -> None:
+    pdf = tmp_path / "t.en.pdf"
+    pdf.write_bytes(issued["pdf"])
+    when = years_ahead(4).strftime("%Y-%m-%d")
+    done = subprocess.run(
+        [str(SCRIPT), "verify", str(pdf), "--trust", str(pki.root_pem), "--at", when, "--brief"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "TOTAL-PASSED" in done.stdout
