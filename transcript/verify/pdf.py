@@ -224,7 +224,8 @@ def _checks(
             "pdf-signature", SubIndication.FORMAT_FAILURE, "the PDF is not signed (no PAdES signature)"
         )
     signature = approvals[0]
-    certs, crls, ocsps = _validation_data(reader)
+    certs, crls, ocsps = validation_data(reader)
+    in_store = bool(certs or crls or ocsps)
     carried_crls, carried_ocsps = _carried_revocation(signature)
     crls += carried_crls
     ocsps += carried_ocsps
@@ -340,6 +341,7 @@ def _checks(
             )
     for stamp_check in stamp_checks:
         add(stamp_check)
+    draft.level = _level(signature, signatures, in_store)
     after = "" if covered else " (then only validation data and document time-stamps were added)"
     add(Check.passed("pdf-coverage", f"the signature covers the whole document{after}"))
 
@@ -455,7 +457,7 @@ def _revisions(data: bytes, reader: PdfFileReader, stop: Any) -> None:
         raise refuse("two PDF readers see different documents in the file")
 
 
-def _validation_data(reader: PdfFileReader) -> tuple[list[Any], list[bytes], list[bytes]]:
+def validation_data(reader: PdfFileReader) -> tuple[list[Any], list[bytes], list[bytes]]:
     """Certificates, CRLs and OCSP responses from the document security store (PAdES B-LT),
     if any, each inflated with a cap."""
     dss = reader.root.get("/DSS")
@@ -552,6 +554,22 @@ def _proofs(
         if when is not None:
             proven = when
     return checks, proven
+
+
+def _level(signature: EmbeddedPdfSignature, signatures: list[EmbeddedPdfSignature], in_store: bool) -> str:
+    """The PAdES baseline form of the institution's signature (EN 319 142-1): B-T with a
+    signature time-stamp, B-LT with validation data in the document security store too, B-LTA
+    with a document time-stamp over them."""
+    stamped = next(extract_tst_data_iter(signature.signer_info, signed=False), None) is not None
+    archived = any(
+        s.sig_object_type == "/DocTimeStamp" and s.signed_revision > signature.signed_revision
+        for s in signatures
+    )
+    if not stamped:
+        return "PAdES-B-B"
+    if not in_store:
+        return "PAdES-B-T"
+    return "PAdES-B-LTA" if archived else "PAdES-B-LT"
 
 
 def _document_stamp_validator(stamp: EmbeddedPdfSignature) -> Any:

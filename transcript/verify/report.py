@@ -24,6 +24,17 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from transcript.problems import Problem
 
+#: What each form means for the people who rely on it, in the words the reports use.
+FORMS = {
+    "XAdES-B-B": "no time-stamp: verifies only while the signer's certificate is valid",
+    "XAdES-B-T": "time-stamped: verifies after the signer's certificate expires",
+    "PAdES-B-B": "no time-stamp: verifies only while the signer's certificate is valid",
+    "PAdES-B-T": "time-stamped: verifies after the signer's certificate expires, with its CRLs",
+    "PAdES-B-LT": "time-stamped, with its validation data: verifies offline after the certificate expires",
+    "PAdES-B-LTA": "long-term: time-stamped, with its validation data and a document time-stamp; "
+    "renewable (transcript extend)",
+}
+
 
 class Verdict(str, Enum):
     """The main indication of EN 319 102-1."""
@@ -222,6 +233,7 @@ class VerificationReport:
     pdf_signer: Signer | None = None
     signed_xml: bytes | None = None
     transcript: Any = field(default=None, compare=False)  # the model read from signed_xml
+    level: str | None = None  # the signature's form: XAdES-B-B, XAdES-B-T, PAdES-B-B ... PAdES-B-LTA
 
     @property
     def ok(self) -> bool:
@@ -242,6 +254,7 @@ class VerificationReport:
         return {
             "verdict": self.verdict.value,
             "sub_indication": self.sub_indication.value if self.sub_indication else None,
+            "level": self.level,
             "signer": self.signer.to_dict() if self.signer else None,
             "pdf_signer": self.pdf_signer.to_dict() if self.pdf_signer else None,
             "signing_time": self.signing_time.isoformat() if self.signing_time else None,
@@ -268,7 +281,7 @@ class VerificationReport:
         return (
             f"{one_line(source)}: {self.verdict.value} {one_line(s.document_id)} "
             f"{one_line(s.student_number or '-')} {one_line(name)}, GPAX {one_line(s.gpax or '-')}; "
-            f"signed by {one_line(self.signer.common_name)}"
+            f"signed by {one_line(self.signer.common_name)}" + (f"; {self.level}" if self.level else "")
         )
 
     def format(self, source: str = "<document>") -> str:
@@ -283,6 +296,8 @@ class VerificationReport:
         lines = [f"{source}: {self.verdict.value}: {self.verdict.words}"]
         if self.sub_indication and not self.ok:
             lines.append(f"  Reason       {self.sub_indication.value}: {self.reason}")
+        if self.level:
+            lines.append(f"  Form         {self.level}: {FORMS.get(self.level, '')}")
         if self.pdf_signer:
             lines.append(f"  PDF signed   {self.pdf_signer.common_name} (PAdES)")
         if self.signer:
@@ -342,6 +357,7 @@ class ReportDraft:
         self.pdf_signer: Signer | None = None
         self.signed_xml: bytes | None = None
         self.transcript: Any = None
+        self.level: str | None = None
 
     def add(self, check: Check) -> None:
         self.checks.append(check)
@@ -388,4 +404,5 @@ class ReportDraft:
             pdf_signer=self.pdf_signer,
             signed_xml=self.signed_xml,
             transcript=self.transcript,
+            level=self.level,
         )

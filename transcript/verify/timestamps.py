@@ -71,6 +71,15 @@ def proof_of_existence(
     when = token_time(token)
     if when is None:
         return Check.problem(name, SubIndication.FORMAT_FAILURE, "the time-stamp token is malformed"), None
+    if when > until + SAME_MOMENT:
+        # Dated after the validation time, or after a time-stamp that covers it: a clock
+        # cannot be trusted that says so, and nothing can be proven by it.
+        return Check.problem(
+            name,
+            SubIndication.TIMESTAMP_ORDER_FAILURE,
+            f"the time-stamp is dated {when.isoformat()}, after {until.isoformat(timespec='seconds')}, "
+            "which it should precede",
+        ), None
     status = _run(validate, validation_context(trust, others=certs, crls=crls, ocsps=ocsps, moment=when))
     intact, valid, problem = _flags(status)
     stamp = f"time-stamp at {when.isoformat()}"

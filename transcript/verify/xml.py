@@ -253,6 +253,7 @@ def _verify(
             )
         )
     add(timestamp_check)
+    draft.level = "XAdES-B-B" if timestamp_check.status is Status.SKIPPED else "XAdES-B-T"
 
     # 7. certificate: chain, validity and revocation at the moment that can be relied on: the
     # time-stamp's, else a proof of existence from outside (the package's), else now
