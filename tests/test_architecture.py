@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("transcript.pdfa",),
     ("transcript.verify",),
     ("transcript.render",),
-    ("transcript.package", "transcript.demo"),
+    ("transcript.package", "transcript.extend", "transcript.demo"),
     ("transcript",),  # the public API of __init__
     ("converters",),  # builds on the core
     ("transcript.issuing", "transcript.cli", "transcript.web"),  # on top: the run and the faces

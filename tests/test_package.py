@@ -338,7 +338,8 @@ def test_cli_package_and_verify(setup, tmp_path: Path) -> None:
     common = ["--trust", str(demo.root), "--crl", str(demo.crls[0]), "--crl", str(demo.crls[1])]
     run = subprocess.run(
         [str(SCRIPT), "package", str(xml), "--key", str(demo.registrar_p12), "--password-file",
-         str(demo.password_file), "--out", str(tmp_path / "out"), "--lang", "th", "--lang", "en", *common],
+         str(demo.password_file), "--out", str(tmp_path / "out"), "--lang", "th", "--lang", "en", *common,
+         "--pades", "B-B", "--no-timestamp"],
         capture_output=True, text=True,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
@@ -358,6 +359,13 @@ def test_cli_package_and_verify(setup, tmp_path: Path) -> None:
         capture_output=True, text=True,
     )  # fmt: skip
     assert missing_tsa.returncode == 2 and "time-stamp authority" in missing_tsa.stderr
+    national = subprocess.run(
+        [str(SCRIPT), "package", str(xml), "--key", str(demo.registrar_p12), "--password-file",
+         str(demo.password_file), "--out", str(tmp_path / "o3"), *common],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert national.returncode == 2 and "national profile" in national.stderr
+    assert not (tmp_path / "o3").exists()
 
 
 @pytest.mark.parametrize("level", ["B-T", "B-LTA"])

@@ -142,11 +142,20 @@ def test_faults_stop_with_one_message(tmp_path: Path) -> None:
     demo = create_demo_pki(tmp_path / "pki")
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the password")
+    short = ("--pades", "B-B", "--no-timestamp")
     bad_password = run(
-        "issue", export, "--out", tmp_path / "o1", "--key", demo.registrar_p12, "--password-file", wrong
+        "issue",
+        export,
+        "--out",
+        tmp_path / "o1",
+        "--key",
+        demo.registrar_p12,
+        "--password-file",
+        wrong,
+        *short,
     )
     assert bad_password.returncode == 2 and "password is wrong" in bad_password.stderr
-    missing = run("issue", export, "--out", tmp_path / "o2", "--key", tmp_path / "nope.p12")
+    missing = run("issue", export, "--out", tmp_path / "o2", "--key", tmp_path / "nope.p12", *short)
     assert missing.returncode == 2 and "not found" in missing.stderr
     no_tsa = run("issue", export, "--out", tmp_path / "o3", "--tsa", "http://127.0.0.1:9/", "--pades", "B-T")
     assert no_tsa.returncode == 2 and "cannot be reached" in no_tsa.stderr
@@ -156,6 +165,55 @@ def test_faults_stop_with_one_message(tmp_path: Path) -> None:
     assert unwritable.returncode == 2 and "cannot write" in unwritable.stderr
     for folder in ("o1", "o2", "o3"):
         assert not [p for p in (tmp_path / folder).glob("6*")] if (tmp_path / folder).exists() else True
+
+
+def test_a_real_key_gets_the_national_profile_or_asks_for_short_lived_files(tmp_path: Path) -> None:
+    """With a key of its own and no time-stamp authority, the run stops before writing
+    anything; short-lived files are made only when asked for, and said to be short-lived."""
+    export = small_export(tmp_path / "export", 1)
+    demo = create_demo_pki(tmp_path / "pki")
+    key = (
+        "--key",
+        demo.registrar_p12,
+        "--password-file",
+        demo.password_file,
+        "--lang",
+        "th",
+        "--trust",
+        demo.root,
+    )
+    refused = run("issue", export, "--out", tmp_path / "o1", *key)
+    assert refused.returncode == 2, refused.stderr
+    assert "national profile" in refused.stderr and "--pades B-B --no-timestamp" in refused.stderr
+    assert not (tmp_path / "o1").exists()
+    contradictory = run("issue", export, "--out", tmp_path / "o2", *key, "--no-timestamp")
+    assert contradictory.returncode == 2 and "PAdES B-LTA is made of time-stamps" in contradictory.stderr
+    short = run("issue", export, "--out", tmp_path / "o3", *key, "--pades", "B-B", "--no-timestamp")
+    assert short.returncode == 0, short.stdout + short.stderr
+    assert "XAdES-B-B" in short.stderr and "SHORT-LIVED" in short.stderr
+    assert b"SignatureTimeStamp" not in next((tmp_path / "o3").glob("6*.xml")).read_bytes()
+
+
+def test_the_demo_issues_the_national_profile_with_its_own_authority(tmp_path: Path) -> None:
+    export, out = small_export(tmp_path / "export", 1), tmp_path / "out"
+    report = issue_export(export, out, jobs=1, languages=("th",))
+    assert report.ok and report.demo_tsa
+    pki = out / "demo-pki"
+    offline = transcript.TrustSettings.from_files([pki / "root.pem"])  # nothing but the root
+    pdf = next(out.glob("6*.th.pdf")).read_bytes()
+    verified = transcript.verify(pdf, offline)
+    assert verified.verdict is Verdict.TOTAL_PASSED, verified.format()
+    assert verified.level == "PAdES-B-LTA"
+    xml = next(out.glob("6*.xml")).read_bytes()
+    assert (
+        transcript.verify(
+            xml,
+            transcript.TrustSettings.from_files(
+                [pki / "root.pem"], [pki / "root.crl", pki / "issuing-ca.crl"]
+            ),
+        ).level
+        == "XAdES-B-T"
+    )
 
 
 def test_an_unreliable_time_stamp_authority_is_retried(tmp_path: Path) -> None:

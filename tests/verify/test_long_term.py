@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -25,6 +26,7 @@ import transcript
 from transcript.demo.pki import issue_certificate, issue_crl, new_key
 from transcript.demo.pki import name as distinguished_name
 from transcript.demo.tsa import LocalTimeStampAuthority
+from transcript.extend import Renewal, extend_pdf
 from transcript.package import build_package
 from transcript.pki.keys import PrivateKey, SigningIdentity
 from transcript.pki.trust import TrustSettings
@@ -215,3 +217,104 @@ def test_verify_at_on_the_command_line(pki, issued, tmp_path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "TOTAL-PASSED" in done.stdout
+
+
+# ------------------------------------------------------------------------ renewal
+
+
+@pytest.fixture(scope="module")
+def renewed_2035(pki: LongLivedPki, issued) -> Iterator[tuple[Renewal, TrustSettings, TimeStampClient, Any]]:
+    """The national-profile package renewed in 2035: the first authority's certificate (ten
+    years) has a year left; a new authority, certified for fifteen years, stamps."""
+    at = years_ahead(9)
+    crls = pki.crls("2035", this_update=at - dt.timedelta(days=1))
+    chain, key = pki.tsa("2035", not_before=at - dt.timedelta(days=30), years=15)
+    authority = LocalTimeStampAuthority(chain, key, at=at).__enter__()
+    trust = pki.trust(at, crls)
+    client = TimeStampClient(authority.url)
+    yield extend_pdf(issued["pdf"], client, trust), trust, client, authority
+    authority.__exit__(None, None, None)
+
+
+def test_a_package_renewed_in_2035_verifies_in_2045(pki, issued, renewed_2035) -> None:
+    renewal = renewed_2035[0]
+    assert renewal.status == "extended", renewal.detail
+    assert renewal.data is not None and renewal.data.startswith(issued["pdf"])  # appended only
+    report = transcript.verify(renewal.data, pki.trust(years_ahead(19)))
+    assert report.verdict is Verdict.TOTAL_PASSED, report.format()
+    assert report.level == "PAdES-B-LTA"
+    stamps = [c for c in report.checks if c.name == "pdf-timestamp"]
+    assert len(stamps) == 3 and all(c.status is Status.PASSED for c in stamps)
+
+
+def test_without_renewal_the_package_proves_nothing_in_2045(pki, issued) -> None:
+    """The first authority's certificate expired in 2036: nothing proves the signature."""
+    report = transcript.verify(issued["pdf"], pki.trust(years_ahead(19)))
+    assert report.verdict is Verdict.INDETERMINATE, report.format()
+    assert report.sub_indication is SubIndication.OUT_OF_BOUNDS_NO_POE
+    assert any("proves nothing" in c.detail for c in report.checks if c.name == "pdf-timestamp")
+
+
+def test_renewing_again_changes_nothing(renewed_2035) -> None:
+    renewal, trust, client, authority = renewed_2035
+    asked = authority.requests
+    again = extend_pdf(renewal.data, client, trust)
+    assert again.status == "current" and again.data is None, again.detail
+    assert authority.requests == asked  # no time-stamp was even asked for
+
+
+def test_what_does_not_verify_is_not_renewed(pki, issued, renewed_2035) -> None:
+    _, trust, client, authority = renewed_2035
+    asked = authority.requests
+    short = extend_pdf(issued["short-pdf"], client, trust)  # B-B, its certificate long expired
+    assert short.status == "refused" and short.data is None and "OUT_OF_BOUNDS_NO_POE" in short.detail
+    damaged = bytearray(issued["pdf"])
+    damaged[len(damaged) // 3] ^= 0x01
+    assert extend_pdf(bytes(damaged), client, trust).status == "refused"
+    assert authority.requests == asked
+
+
+def test_extend_on_the_command_line_replaces_the_file_atomically(pki, issued, tmp_path) -> None:
+    """Today: a freshly issued package is current; --force renews it in place; the renewed
+    file verifies; a file that does not verify is named and left as it was (exit 1)."""
+    pdf, broken = tmp_path / "t.en.pdf", tmp_path / "broken.pdf"
+    pdf.write_bytes(issued["pdf"])
+    broken.write_bytes(issued["pdf"][:-200])
+    common = ["--trust", str(pki.root_pem)]
+    common += [arg for crl in ("root-today.crl", "ca-today.crl") for arg in ("--crl", str(pki.folder / crl))]
+    with LocalTimeStampAuthority(pki.tsa_chain, pki.tsa_key) as authority:
+        extend = [str(SCRIPT), "extend", str(pdf), "--tsa", authority.url, *common]
+        current = subprocess.run(extend, capture_output=True, text=True, check=False)
+        assert current.returncode == 0 and "current" in current.stdout, current.stdout + current.stderr
+        assert pdf.read_bytes() == issued["pdf"]
+        forced = subprocess.run([*extend, "--force"], capture_output=True, text=True, check=False)
+        assert forced.returncode == 0 and "extended" in forced.stdout, forced.stdout + forced.stderr
+        refused = subprocess.run(
+            [str(SCRIPT), "extend", str(broken), "--tsa", authority.url, *common],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    assert refused.returncode == 1 and "not renewed" in refused.stdout and "Traceback" not in refused.stderr
+    assert broken.read_bytes() == issued["pdf"][:-200]
+    renewed = pdf.read_bytes()
+    assert len(renewed) > len(issued["pdf"]) and not list(tmp_path.glob("*.tmp"))
+    assert transcript.verify(
+        renewed, pki.trust(None, [pki.folder / "root-today.crl", pki.folder / "ca-today.crl"])
+    ).ok
+
+
+def test_judged_before_it_was_signed_nothing_is_proven(pki, issued) -> None:
+    """`--at` before the time-stamps: they are dated after the validation time, and prove nothing."""
+    today = [pki.folder / "root-today.crl", pki.folder / "ca-today.crl"]
+    report = transcript.verify(issued["xml"], pki.trust(NOW - dt.timedelta(hours=2), today))
+    assert report.verdict is Verdict.INDETERMINATE, report.format()
+    assert report.sub_indication is SubIndication.TIMESTAMP_ORDER_FAILURE
+
+
+def test_a_document_time_stamp_dated_before_the_signature_proves_nothing(pki, issued) -> None:
+    """An authority whose clock says yesterday stamps the package: the chain of proofs runs
+    backwards, so the renewal is refused and the file is left as it was."""
+    today = pki.trust(None, [pki.folder / "root-today.crl", pki.folder / "ca-today.crl"])
+    with LocalTimeStampAuthority(pki.tsa_chain, pki.tsa_key, at=NOW - dt.timedelta(hours=12)) as authority:
+        renewal = extend_pdf(issued["pdf"], TimeStampClient(authority.url), today, force=True)
+    assert renewal.status == "refused" and renewal.data is None
+    assert "TIMESTAMP_ORDER_FAILURE" in renewal.detail, renewal.detail

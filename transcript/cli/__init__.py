@@ -80,6 +80,23 @@ def _root(
     """Signed digital academic transcripts (ETDA ขมธอ. 25-2563 v2.0)."""
 
 
+PadesLevel = Annotated[
+    PadesChoice,
+    typer.Option(
+        "--pades",
+        help="PAdES baseline level. B-LTA is the national profile: the PDF keeps verifying after "
+        "the signing certificate expires.",
+    ),
+]
+NoTimestamp = Annotated[
+    bool,
+    typer.Option(
+        "--no-timestamp",
+        help="Make short-lived files, without time-stamps (with --pades B-B): they stop verifying "
+        "the day the signing certificate expires or is revoked.",
+    ),
+]
+
 TSA_PASSWORD_ENV = "TRANSCRIPT_TSA_PASSWORD"
 TsaUser = Annotated[
     Optional[str],  # noqa: UP045

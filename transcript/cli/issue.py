@@ -11,7 +11,9 @@ import typer
 
 from transcript.cli import (
     EXIT_PROBLEMS,
+    NoTimestamp,
     PadesChoice,
+    PadesLevel,
     TsaCert,
     TsaKey,
     TsaPasswordFile,
@@ -62,13 +64,16 @@ def issue_command(
         typer.Option("--crl", help="CRLs for the self-check (and embedded at B-LT).", show_default=False),
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Editions, comma-separated.")] = "th,en",
-    pades: Annotated[PadesChoice, typer.Option("--pades", help="PAdES baseline level.")] = PadesChoice.bb,
+    pades: PadesLevel = PadesChoice.blta,
     tsa: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            "--tsa", help="RFC 3161 time-stamp authority (XAdES-T and PAdES B-T up).", show_default=False
+            "--tsa",
+            help="RFC 3161 time-stamp authority (needed with --key; the demo starts its own).",
+            show_default=False,
         ),
     ] = None,
+    no_timestamp: NoTimestamp = False,
     tsa_user: TsaUser = None,
     tsa_password_file: TsaPasswordFile = None,
     tsa_cert: TsaCert = None,
@@ -82,6 +87,10 @@ def issue_command(
 
     OUT gets ID.xml, ID.th.pdf and ID.en.pdf per student, manifest.json and manifest.csv. A second
     run issues only students whose data or settings changed; an interrupted run resumes.
+
+    The national profile by default: time-stamped XML (XAdES-B-T) and long-term PDFs (PAdES-B-LTA),
+    so that transcripts keep verifying after the signing certificate expires. With --key, give the
+    time-stamp authority (--tsa URL); without --key (the TEST ONLY demo) the run starts its own.
 
     Exit code 0 when every student was issued (or unchanged), 1 when any was skipped or failed,
     2 when the run cannot start or must stop (key, password, time-stamp authority, disk, an
@@ -104,8 +113,8 @@ def issue_command(
         report = issue_export(
             export_dir, out, profile=profile, key=key, password=password, chain=cert,
             trust=tuple(trust or ()), crls=tuple(crl or ()), languages=languages, pades=pades.value,
-            tsa=_timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key), jobs=jobs,
-            on_student=progress.update,
+            tsa=_timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key), timestamp=not no_timestamp,
+            jobs=jobs, on_student=progress.update,
         )  # fmt: skip
     except IssueError as exc:
         progress.stop()
@@ -121,7 +130,7 @@ def issue_command(
                 typer.echo(f"{who}{problem.code} {problem.severity.value}: {problem.message}")
     for stop in report.problems:
         typer.echo(stop.format())
-    _issue_summary(report, languages)
+    _issue_summary(report, languages, pades.value, timestamped=not no_timestamp)
     if not report.ok:
         raise typer.Exit(EXIT_PROBLEMS)
 
@@ -157,7 +166,7 @@ class _IssueProgress:
             self.bar.stop()
 
 
-def _issue_summary(report: object, languages: tuple[str, ...]) -> None:
+def _issue_summary(report: object, languages: tuple[str, ...], pades: str, *, timestamped: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -172,12 +181,15 @@ def _issue_summary(report: object, languages: tuple[str, ...]) -> None:
         f"{r.seconds:.1f}", f"{issued / r.seconds if r.seconds else 0:.2f}",  # type: ignore[attr-defined]
     )  # fmt: skip
     console.print(table)
-    console.print(
-        f"files: ID.xml (signed) and {', '.join(f'ID.{x}.pdf' for x in languages)}; "
-        "manifest.json, manifest.csv"
-    )
+    xml_form = "XAdES-B-T" if timestamped else "XAdES-B-B"
+    pdfs = ", ".join(f"ID.{x}.pdf" for x in languages)
+    console.print(f"files: ID.xml ({xml_form}) and {pdfs} (PAdES-{pades}); manifest.json, manifest.csv")
+    if not timestamped:
+        console.print("SHORT-LIVED: no time-stamps; these files stop verifying when the certificate expires.")
     pki = r.demo_pki  # type: ignore[attr-defined]
     if pki is not None:
         console.print(f"DEMO: signed with the TEST ONLY demo PKI in {pki.folder}; every PDF is marked DEMO.")
+        if r.demo_tsa:  # type: ignore[attr-defined]
+            console.print("DEMO: time-stamped by the demo PKI's TEST ONLY authority, run on this machine.")
         crls = " ".join(f"--crl {c}" for c in pki.crls)
         console.print(f"Verify: transcript verify {r.out_dir}/*.pdf --trust {pki.root} {crls}")  # type: ignore[attr-defined]

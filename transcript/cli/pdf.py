@@ -10,7 +10,9 @@ import typer
 from transcript.cli import (
     EXIT_PROBLEMS,
     LanguageChoice,
+    NoTimestamp,
     PadesChoice,
+    PadesLevel,
     RevocationChoice,
     TsaCert,
     TsaKey,
@@ -121,11 +123,12 @@ def package_command(
     ] = [  # noqa: B006
         LanguageChoice.th
     ],
-    pades: Annotated[PadesChoice, typer.Option("--pades", help="PAdES baseline level.")] = PadesChoice.bb,
+    pades: PadesLevel = PadesChoice.blta,
     tsa: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--tsa", help="RFC 3161 time-stamp authority (needed from B-T up).", show_default=False),
     ] = None,
+    no_timestamp: NoTimestamp = False,
     cert: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--cert", help="PEM certificate chain for a PEM key.", show_default=False),
@@ -144,6 +147,9 @@ def package_command(
     Each signed XML is verified, rendered (OUT/NAME.LANG.pdf), turned into PDF/A-3U with the
     XML embedded, and signed with the same key; the PDF signature is the last change.
 
+    The national profile by default: PAdES-B-LTA (time-stamps, validation data, a document
+    time-stamp), which needs --tsa URL; short-lived B-B files only with --pades B-B --no-timestamp.
+
     Exit code 0 when every file was packaged, 1 when any was not, 2 for unusable options.
     """
     from transcript.package import build_packages
@@ -151,8 +157,12 @@ def package_command(
     from transcript.pki.tsa import TimeStampError
     from transcript.render import RenderError
     from transcript.sign.pades import PadesError, PdfSigner
+    from transcript.sign.profile import profile_problem
     from transcript.util.files import write_atomically
 
+    problem = profile_problem(pades.value, time_stamp_authority=tsa is not None, timestamp=not no_timestamp)
+    if problem:
+        raise _fail(problem)
     try:
         settings = TrustSettings.from_files(trust, crl or [])
     except TrustError as exc:
@@ -181,8 +191,98 @@ def package_command(
             written += 1
     failed += package_inputs.failed
     typer.echo(
-        f"{written} signed PDF/A-3 file{'s' if written != 1 else ''} ({pades.value}) written to {out}",
+        f"{written} signed PDF/A-3 file{'s' if written != 1 else ''} (PAdES-{pades.value}) written to {out}",
         err=True,
     )
     if failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command("extend")
+def extend_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Signed transcript PDFs (packages) to renew.", metavar="PDF", show_default=False),
+    ],
+    tsa: Annotated[str, typer.Option("--tsa", help="RFC 3161 time-stamp authority for the new time-stamp.")],
+    trust: Annotated[
+        list[Path],
+        typer.Option(
+            "--trust", help="Trusted root certificates (each file must verify first).", show_default=False
+        ),
+    ],
+    crl: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option(
+            "--crl", help="Current CRLs of the authorities (embedded as validation data).", show_default=False
+        ),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--out", help="Write the renewed files here instead of replacing them.", show_default=False
+        ),
+    ] = None,
+    within: Annotated[
+        int,
+        typer.Option(
+            "--within",
+            min=0,
+            help="Renew a file when its newest time-stamp's certificate expires within this many days.",
+        ),
+    ] = 365,
+    force: Annotated[
+        bool, typer.Option("--force", help="Renew every file, however long it has left.")
+    ] = False,
+    fetch: Annotated[
+        bool, typer.Option("--fetch", help="Allow fetching CRLs and OCSP responses over the network.")
+    ] = False,
+    tsa_user: TsaUser = None,
+    tsa_password_file: TsaPasswordFile = None,
+    tsa_cert: TsaCert = None,
+    tsa_key: TsaKey = None,
+) -> None:
+    """Renew long-term packages (PAdES-B-LTA): fresh validation data and a new document time-stamp.
+
+    A package keeps verifying while the certificate of its newest time-stamp is valid; renew it
+    before that (every few years) and it goes on verifying. Each file must verify now, and the
+    renewed file must verify too before it replaces the old one (atomically; or goes to --out).
+    A file with more than --within days left is current and left as it is, so a second run
+    changes nothing.
+
+    Exit code 0 when every file was renewed or is current, 1 when any was not renewed, 2 for
+    unusable options or a time-stamp authority that does not answer.
+    """
+    import datetime as dt
+
+    from transcript.extend import extend_pdf
+    from transcript.pki.trust import TrustError, TrustSettings
+    from transcript.pki.tsa import TimeStampError
+    from transcript.util.files import write_atomically
+
+    try:
+        settings = TrustSettings.from_files(trust, crl or [], allow_fetching=fetch)
+    except TrustError as exc:
+        raise _fail(str(exc)) from None
+    stamps = _timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key)
+    assert stamps is not None
+    if out is not None:
+        _output_folder(out)
+    counts = {"extended": 0, "current": 0, "refused": 0}
+    inputs = _Inputs(files)
+    for path, data in inputs:
+        try:
+            renewal = extend_pdf(data, stamps, settings, within=dt.timedelta(days=within), force=force)
+        except TimeStampError as exc:
+            raise _fail(f"{path}: not renewed: {exc}") from None
+        counts[renewal.status] += 1
+        if renewal.status == "refused":
+            typer.echo(f"{path}: not renewed: {renewal.detail}")
+            continue
+        if renewal.data is not None:
+            write_atomically((out / path.name) if out is not None else path, renewal.data)
+        typer.echo(f"{path}: {renewal.status}: {renewal.detail}")
+    refused = counts["refused"] + inputs.failed
+    typer.echo(f"{counts['extended']} renewed, {counts['current']} current, {refused} not renewed", err=True)
+    if refused:
         raise typer.Exit(EXIT_PROBLEMS)

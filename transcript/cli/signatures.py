@@ -107,7 +107,13 @@ def sign_command(
     signed_count = len(files) - failed
     typer.echo(
         f"{signed_count} of {len(files)} file{'s' if len(files) != 1 else ''} signed into {out} "
-        f"by {identity.common_name}" + (" with a time-stamp" if tsa else ""),
+        f"by {identity.common_name}"
+        + (
+            " with a time-stamp (XAdES-B-T)"
+            if tsa
+            else " without a time-stamp (XAdES-B-B): they verify only while the certificate is valid; "
+            "--tsa URL makes the national profile's XAdES-B-T"
+        ),
         err=True,
     )
     if failed:

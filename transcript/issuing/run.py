@@ -10,6 +10,7 @@ have not changed; an interrupted one resumes where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import gc
@@ -27,6 +28,7 @@ from typing import Any
 
 from transcript import __version__
 from transcript.demo.pki import DemoPki, create_demo_pki
+from transcript.demo.tsa import LocalTimeStampAuthority
 from transcript.errors import TranscriptError
 from transcript.model.constants import BANGKOK
 from transcript.package import package_verified
@@ -36,6 +38,7 @@ from transcript.pki.tsa import TimeStampClient, TimeStampError
 from transcript.problems import Problem, Severity
 from transcript.render import RenderError
 from transcript.sign.pades import PdfSigner
+from transcript.sign.profile import NATIONAL_PADES, profile_problem
 from transcript.sign.xades import XmlSigner
 from transcript.util.files import prepare_output, write_atomically
 from transcript.util.parallel import run_streamed
@@ -107,6 +110,7 @@ class IssueReport:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     demo_pki: DemoPki | None = None
+    demo_tsa: bool = False  # time-stamped by the demo PKI's TEST ONLY authority on this machine
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)
@@ -270,23 +274,30 @@ def issue_export(
     trust: tuple[Path, ...] = (),
     crls: tuple[Path, ...] = (),
     languages: tuple[str, ...] = ("th", "en"),
-    pades: str = "B-B",
+    pades: str = NATIONAL_PADES,
     tsa: str | TimeStampClient | None = None,
+    timestamp: bool = True,
     jobs: int | None = None,
     on_student: Callable[[StudentRecord, int], None] | None = None,
 ) -> IssueReport:
     """Issue every student of an export. Raises `IssueError` when the run cannot start.
 
-    `tsa` is the time-stamp authority's URL, or a `TimeStampClient` (one that authenticates)."""
+    The national profile by default: XAdES-B-T XML and PAdES-B-LTA PDFs, time-stamped by
+    `tsa`, the authority's URL or a `TimeStampClient` (one that authenticates). Without a key
+    (the TEST ONLY demo PKI) and without `tsa`, the run starts the demo PKI's own TEST ONLY
+    authority on this machine for its duration. `timestamp=False` with `pades="B-B"` makes
+    short-lived files (see `transcript.sign.profile`)."""
     if isinstance(tsa, str):
         tsa = TimeStampClient(tsa)
-    from converters.csvfile import CsvError
-    from converters.export import ExportReader, Students
     from converters.institution import load_institution
     from converters.profile import load_profile
 
     started = time.perf_counter()
     export_dir, out_dir = Path(export_dir), Path(out_dir)
+    demo = key is None
+    problem = profile_problem(pades, time_stamp_authority=tsa is not None or demo, timestamp=timestamp)
+    if problem:
+        raise IssueError(problem)
     if not export_dir.is_dir():
         raise IssueError(f"{export_dir}: not a folder")
     try:
@@ -300,7 +311,6 @@ def issue_export(
         raise IssueError(str(exc)) from None
 
     report = IssueReport(out_dir)
-    demo = key is None
     if demo:
         pki = DemoPki(out_dir / "demo-pki")
         if not pki.exists():
@@ -309,11 +319,47 @@ def issue_export(
         key, chain = pki.registrar_p12, None
         password = password_from(password_file=pki.password_file)
         trust, crls = (pki.root,), tuple(pki.crls)
-        if tsa is None and pades != "B-B":
-            raise IssueError(f"PAdES {pades} needs a time-stamp authority (--tsa URL)")
     if key is None:
         raise IssueError("no signing key given (--key), and no demo PKI")
-    identity = _checked_identity(Path(key), password, Path(chain) if chain else None)
+    with contextlib.ExitStack() as running:
+        if demo and timestamp and tsa is None:
+            assert report.demo_pki is not None
+            authority = running.enter_context(
+                LocalTimeStampAuthority(report.demo_pki.tsa_certificate, report.demo_pki.tsa_key)
+            )
+            tsa = TimeStampClient(authority.url)
+            report.demo_tsa = True
+        return _issue_all(
+            report, export_dir, out_dir, loaded_profile, profile, Path(key), password,
+            Path(chain) if chain else None, trust, crls, languages, pades, tsa, demo, jobs, on_student,
+            started,
+        )  # fmt: skip
+
+
+def _issue_all(
+    report: IssueReport,
+    export_dir: Path,
+    out_dir: Path,
+    loaded_profile: Any,
+    profile: str | None,
+    key: Path,
+    password: bytes | None,
+    chain: Path | None,
+    trust: tuple[Path, ...],
+    crls: tuple[Path, ...],
+    languages: tuple[str, ...],
+    pades: str,
+    tsa: TimeStampClient | None,
+    demo: bool,
+    jobs: int | None,
+    on_student: Callable[[StudentRecord, int], None] | None,
+    started: float,
+) -> IssueReport:
+    """The run itself, once its key, trust and time-stamp authority are settled."""
+    from converters.csvfile import CsvError
+    from converters.export import ExportReader, Students
+
+    identity = _checked_identity(key, password, chain)
     if not trust:
         trust = _root_of(identity, out_dir)
     if tsa:
@@ -322,8 +368,8 @@ def issue_export(
         except TimeStampError as exc:
             raise IssueError(str(exc)) from None
     settings = IssueSettings(
-        export_dir, out_dir, profile, Path(key), password, Path(chain) if chain else None, tuple(trust),
-        tuple(crls), tuple(languages), pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0),
+        export_dir, out_dir, profile, key, password, chain, tuple(trust), tuple(crls), tuple(languages),
+        pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0),
     )  # fmt: skip
     fingerprint = settings.fingerprint(identity.certificate.fingerprint(_sha256()).hex())
     previous = _read_manifest(out_dir, fingerprint)

@@ -59,6 +59,11 @@ class _ClientTimeStamper(TimeStamper):
         return tsp.TimeStampResp.load(body)
 
 
+def client_time_stamper(client: TimeStampClient) -> TimeStamper:
+    """pyHanko's time-stamper over `client` (for document time-stamps made outside signing)."""
+    return _ClientTimeStamper(client)
+
+
 def _asn1(identity: SigningIdentity) -> tuple[asn1_x509.Certificate, asn1_keys.PrivateKeyInfo, list]:
     cert = asn1_x509.Certificate.load(der([identity.certificate])[0])
     key = asn1_keys.PrivateKeyInfo.load(
