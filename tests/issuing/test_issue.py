@@ -216,6 +216,13 @@ def test_the_demo_issues_the_national_profile_with_its_own_authority(tmp_path: P
     )
 
 
+def test_the_demo_makes_short_lived_files_when_asked(tmp_path: Path) -> None:
+    export, out = small_export(tmp_path / "export", 1), tmp_path / "out"
+    report = issue_export(export, out, jobs=1, languages=("th",), pades="B-B", timestamp=False)
+    assert report.ok and not report.demo_tsa
+    assert b"SignatureTimeStamp" not in next(out.glob("6*.xml")).read_bytes()
+
+
 def test_an_unreliable_time_stamp_authority_is_retried(tmp_path: Path) -> None:
     export = small_export(tmp_path / "export", 2)
     out = tmp_path / "out"

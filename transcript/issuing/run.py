@@ -295,7 +295,10 @@ def issue_export(
     started = time.perf_counter()
     export_dir, out_dir = Path(export_dir), Path(out_dir)
     demo = key is None
-    problem = profile_problem(pades, time_stamp_authority=tsa is not None or demo, timestamp=timestamp)
+    # The demo's own authority stands in for --tsa, unless no time-stamp was asked for.
+    problem = profile_problem(
+        pades, time_stamp_authority=tsa is not None or (demo and timestamp), timestamp=timestamp
+    )
     if problem:
         raise IssueError(problem)
     if not export_dir.is_dir():
