@@ -68,3 +68,33 @@ def test_the_command_line_signs_with_an_authenticated_authority(demo, tmp_path: 
         assert bad.returncode != 0
         assert "authentication failed or is required" in bad.stderr
         assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("key_type", ["rsa", "ec"])
+def test_the_test_authority_tokens_verify_with_an_independent_reader(key_type: str, tmp_path: Path) -> None:
+    """The TEST ONLY authority's tokens (RSA or ECDSA) are what pyHanko's validator accepts:
+    the imprint asked for, the authority's chain, an ESS signing-certificate-v2 attribute."""
+    import hashlib
+
+    from asn1crypto import cms
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko_certvalidator import ValidationContext
+
+    from transcript.pki.trust import read_certificates
+    from transcript.util import sync
+
+    pki = create_demo_pki(tmp_path / key_type, key_type=key_type)
+    with LocalTimeStampAuthority(pki.tsa_certificate, pki.tsa_key) as tsa:
+        token = cms.ContentInfo.load(TimeStampClient(tsa.url).stamp(b"the data"))["content"]
+    assert token["signer_infos"][0]["signed_attrs"][3]["type"].native == "signing_certificate_v2"
+    root = read_certificates(pki.root)[0]
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(root.public_bytes(Encoding.DER))])
+    status = sync.run(
+        validate_tst_signed_data(
+            token, context, lambda algorithm: hashlib.new(algorithm, b"the data").digest()
+        )
+    )
+    assert status["intact"] and status["valid"] and status["trust_problem_indic"] is None
