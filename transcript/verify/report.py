@@ -26,13 +26,13 @@ from transcript.problems import Problem
 
 #: What each form means for the people who rely on it, in the words the reports use.
 FORMS = {
-    "XAdES-B-B": "no time-stamp: verifies only while the signer's certificate is valid",
-    "XAdES-B-T": "time-stamped: verifies after the signer's certificate expires",
-    "PAdES-B-B": "no time-stamp: verifies only while the signer's certificate is valid",
-    "PAdES-B-T": "time-stamped: verifies after the signer's certificate expires, with its CRLs",
-    "PAdES-B-LT": "time-stamped, with its validation data: verifies offline after the certificate expires",
-    "PAdES-B-LTA": "long-term: time-stamped, with its validation data and a document time-stamp; "
-    "renewable (transcript extend)",
+    "XAdES-B-B": "no time-stamp; verifies only while the signer's certificate is valid",
+    "XAdES-B-T": "time-stamped; verifies after the signer's certificate expires",
+    "PAdES-B-B": "no time-stamp; verifies only while the signer's certificate is valid",
+    "PAdES-B-T": "time-stamped; verifies after the signer's certificate expires, given its CRLs",
+    "PAdES-B-LT": "time-stamped, with its validation data; verifies offline after the certificate expires",
+    "PAdES-B-LTA": "long-term (time-stamped, with its validation data and a document time-stamp); "
+    "renewable with transcript extend",
 }
 
 
