@@ -9,6 +9,7 @@ loop; like `asyncio.run`, a call cancels whatever tasks the coroutine left behin
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Coroutine, Iterable
 from typing import Any, TypeVar
@@ -17,13 +18,24 @@ Result = TypeVar("Result")
 
 
 class _OwnLoop:
-    """A thread's event loop, closed when the thread ends (and drops this)."""
+    """A thread's event loop, closed when the thread ends (and drops this).
+
+    A process forked from this one (a worker of a process pool) inherits the loop, and with it
+    the parent's epoll instance and wake-up pipe, shared with every other child: loops of two
+    workers would take each other's events and wait for ever. A child makes its own loop, and
+    keeps the inherited one, never closed: closing it (as collecting it would) unregisters the
+    parent's descriptors from the shared epoll instance.
+    """
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
+        self.pid = os.getpid()
 
     def __del__(self) -> None:
         self.loop.close()
+
+
+_inherited: list[_OwnLoop] = []  # loops of the process this one was forked from: kept, unused
 
 
 _local = threading.local()
@@ -36,7 +48,9 @@ def run(coroutine: Coroutine[Any, Any, Result], *, closing: Iterable[Any] = ()) 
     when fetching is allowed) are closed afterwards, on the same loop.
     """
     own = getattr(_local, "own", None)
-    if own is None:
+    if own is None or own.pid != os.getpid():
+        if own is not None:
+            _inherited.append(own)
         own = _local.own = _OwnLoop()
     loop = own.loop
     try:
