@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -24,7 +26,15 @@ from transcript.verify import verify
 from ..helpers import EXAMPLES, require_tool
 from ..softhsm import PIN, SoftHsm
 
+SCRIPT = Path(sys.executable).parent / "transcript"
 DOCUMENT = EXAMPLES / "bachelor-honours.xml"
+
+
+def run(softhsm: SoftHsm, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=120,
+                            env=softhsm.env, stdin=subprocess.DEVNULL)  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
 
 
 def trust_of(softhsm: SoftHsm, kind: str) -> tuple[TrustSettings, list[str]]:
@@ -163,3 +173,83 @@ def test_a_forked_process_opens_the_token_itself_once_the_parent_closed_it(softh
     finally:
         identity.close()
     assert child() == "signed"
+
+
+# -------------------------------------------------------------- the commands
+
+
+@pytest.mark.parametrize("kind", ["rsa", "ec"])
+def test_sign_with_a_token_key_makes_xml_that_xmlsec1_accepts(
+    softhsm: SoftHsm, kind: str, tmp_path: Path
+) -> None:
+    require_tool("softhsm2-util")
+    xmlsec1 = require_tool("xmlsec1")
+    token = softhsm.tokens[kind]
+    signed = run(softhsm, "sign", DOCUMENT, "--key", token.uri, "--pkcs11-module", softhsm.module,
+                 "--password-file", softhsm.pin_file, "--out", tmp_path)  # fmt: skip
+    assert signed.returncode == 0, signed.stderr
+    path = tmp_path / DOCUMENT.name
+    trust, _ = trust_of(softhsm, kind)
+    assert verify(path.read_bytes(), trust).ok
+    checked = subprocess.run(
+        [
+            xmlsec1, "--verify", "--trusted-pem", str(token.pki.root),
+            "--untrusted-pem", str(token.pki.issuing_ca),
+            "--id-attr:Id", "SignedProperties", "--id-attr:Id", "KeyInfo", str(path),
+        ],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert checked.returncode == 0 and "OK" in checked.stdout + checked.stderr, checked.stderr
+
+
+def test_package_with_a_token_key_from_the_environment(softhsm: SoftHsm, tmp_path: Path) -> None:
+    """The module from TRANSCRIPT_PKCS11_MODULE and the PIN from TRANSCRIPT_KEY_PASSWORD."""
+    require_tool("softhsm2-util")
+    token = softhsm.tokens["rsa"]
+    trust, options = trust_of(softhsm, "rsa")
+    signed = tmp_path / "signed.xml"
+    identity = load_identity(token.uri, password=PIN.encode(), pkcs11_module=softhsm.module)
+    try:
+        signed.write_bytes(XmlSigner(identity).sign(DOCUMENT.read_bytes()))
+    finally:
+        identity.close()
+    env = {**softhsm.env, MODULE_ENV: softhsm.module, "TRANSCRIPT_KEY_PASSWORD": PIN}
+    result = subprocess.run(
+        [str(SCRIPT), "package", str(signed), "--key", token.uri, "--out", str(tmp_path / "out"), *options],
+        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert verify((tmp_path / "out" / "signed.th.pdf").read_bytes(), trust).ok
+
+
+def test_faults_stop_with_one_clear_message(softhsm: SoftHsm, tmp_path: Path) -> None:
+    require_tool("softhsm2-util")
+    token = softhsm.tokens["rsa"]
+    wrong = tmp_path / "wrong-pin.txt"
+    wrong.write_text("0000-0000\n")
+    module = ("--pkcs11-module", softhsm.module)
+
+    def sign(key: str, *options: str | Path) -> subprocess.CompletedProcess[str]:
+        return run(softhsm, "sign", DOCUMENT, "--key", key, "--out", tmp_path / "out", *options)
+
+    cases = [
+        (sign(token.uri, *module, "--password-file", wrong), f"{token.uri}: the PIN is wrong"),
+        (sign(token.uri + ";pin-value=0000-0000", *module), "a PIN never goes in the key URI"),
+        (sign("pkcs11:token=Bursar;object=registrar", *module, "--password-file", softhsm.pin_file),
+         "no such token (tokens present: 'Registrar EC', 'Registrar RSA')"),
+        (sign("pkcs11:token=Registrar%20RSA;object=dean", *module, "--password-file", softhsm.pin_file),
+         "no such private key on token 'Registrar RSA' (its private keys: 'registrar')"),
+        (sign(token.uri, "--pkcs11-module", tmp_path / "nope.so", "--password-file", softhsm.pin_file),
+         "nope.so: PKCS#11 module not found"),
+        (sign(token.uri, *module), "a PIN is needed"),
+    ]  # fmt: skip
+    for result, message in cases:
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+        assert "0000-0000" not in result.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    # a wrong PIN stops a run before anything is written, with the same message
+    issue = run(softhsm, "issue", EXAMPLES.parent / "registrar", "--out", tmp_path / "issued",
+                "--key", token.uri, *module, "--password-file", wrong, "--jobs", "2")  # fmt: skip
+    assert issue.returncode == 2 and f"{token.uri}: the PIN is wrong" in issue.stderr
+    assert not list((tmp_path / "issued").glob("6*"))

@@ -31,6 +31,7 @@ from transcript.errors import TranscriptError
 from transcript.model.constants import BANGKOK
 from transcript.package import package_verified
 from transcript.pki.keys import SigningIdentity, load_identity, password_from
+from transcript.pki.token import is_token_uri
 from transcript.pki.trust import RevocationPolicy, TrustSettings
 from transcript.pki.tsa import TimeStampClient, TimeStampError
 from transcript.problems import Problem, Severity
@@ -58,7 +59,7 @@ class IssueSettings:
     export_dir: Path
     out_dir: Path
     profile: str | None
-    key: Path
+    key: Path | str  # a file, or a pkcs11: URI naming a key on a token
     password: bytes | None = field(repr=False)  # never printed, logged or in a traceback's locals repr
     chain: Path | None
     trust_roots: tuple[Path, ...]
@@ -68,6 +69,7 @@ class IssueSettings:
     tsa: TimeStampClient | None
     demo: bool
     issued: dt.datetime
+    pkcs11_module: Path | None = None
 
     def fingerprint(self, certificate_sha256: str) -> str:
         """What makes two runs produce the same documents (the issue time aside)."""
@@ -134,7 +136,13 @@ def _start(settings: IssueSettings) -> None:
         _speedups.enable()
     profile = load_profile(settings.profile)
     institution = load_institution(settings.export_dir / profile.institution_file)
-    identity = load_identity(settings.key, password=settings.password, chain_path=settings.chain)
+    # Each worker opens the key itself: a key on a token gets this process's own session.
+    identity = load_identity(
+        settings.key,
+        password=settings.password,
+        chain_path=settings.chain,
+        pkcs11_module=settings.pkcs11_module,
+    )
     trust = _trust(settings)
     stamps = settings.tsa
     _worker.update(
@@ -267,6 +275,7 @@ def issue_export(
     key: str | Path | None = None,
     password: bytes | None = None,
     chain: str | Path | None = None,
+    pkcs11_module: str | Path | None = None,
     trust: tuple[Path, ...] = (),
     crls: tuple[Path, ...] = (),
     languages: tuple[str, ...] = ("th", "en"),
@@ -277,7 +286,9 @@ def issue_export(
 ) -> IssueReport:
     """Issue every student of an export. Raises `IssueError` when the run cannot start.
 
-    `tsa` is the time-stamp authority's URL, or a `TimeStampClient` (one that authenticates)."""
+    `key` is a key file or a ``pkcs11:`` URI (with `pkcs11_module`, else the URI's or
+    ``TRANSCRIPT_PKCS11_MODULE``; `password` is then the PIN). `tsa` is the time-stamp
+    authority's URL, or a `TimeStampClient` (one that authenticates)."""
     if isinstance(tsa, str):
         tsa = TimeStampClient(tsa)
     from converters.csvfile import CsvError
@@ -313,7 +324,9 @@ def issue_export(
             raise IssueError(f"PAdES {pades} needs a time-stamp authority (--tsa URL)")
     if key is None:
         raise IssueError("no signing key given (--key), and no demo PKI")
-    identity = _checked_identity(Path(key), password, Path(chain) if chain else None)
+    key = key if is_token_uri(key) else Path(key)
+    module = Path(pkcs11_module) if pkcs11_module else None
+    identity = _checked_identity(key, password, Path(chain) if chain else None, module)
     if not trust:
         trust = _root_of(identity, out_dir)
     if tsa:
@@ -322,8 +335,9 @@ def issue_export(
         except TimeStampError as exc:
             raise IssueError(str(exc)) from None
     settings = IssueSettings(
-        export_dir, out_dir, profile, Path(key), password, Path(chain) if chain else None, tuple(trust),
+        export_dir, out_dir, profile, key, password, Path(chain) if chain else None, tuple(trust),
         tuple(crls), tuple(languages), pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0),
+        module,
     )  # fmt: skip
     fingerprint = settings.fingerprint(identity.certificate.fingerprint(_sha256()).hex())
     previous = _read_manifest(out_dir, fingerprint)
@@ -375,13 +389,24 @@ def _sha256() -> Any:
     return hashes.SHA256()
 
 
-def _checked_identity(key: Path, password: bytes | None, chain: Path | None) -> SigningIdentity:
+def _checked_identity(
+    key: Path | str, password: bytes | None, chain: Path | None, module: Path | None
+) -> SigningIdentity:
+    """The identity, checked here before any worker starts; its key is closed again (only the
+    certificates are used here): the workers sign, each opening the key itself.
+
+    For a key on a token this matters: PKCS#11 is initialised per process, and a worker forked
+    from a process that holds the module initialised cannot initialise it again (C_Initialize
+    there is undefined behaviour). Closing the last key finalises the module, so every worker,
+    forked or spawned, opens the token afresh with its own session."""
     from transcript.pki.keys import SigningKeyError
 
     try:
-        return load_identity(key, password=password, chain_path=chain)
+        identity = load_identity(key, password=password, chain_path=chain, pkcs11_module=module)
     except SigningKeyError as exc:
         raise IssueError(str(exc)) from None
+    identity.close()
+    return identity
 
 
 def _root_of(identity: SigningIdentity, out_dir: Path) -> tuple[Path, ...]:
