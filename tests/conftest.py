@@ -39,6 +39,18 @@ def speedups():  # type: ignore[no-untyped-def]
     _speedups.disable()
 
 
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """SoftHSM2 tokens with registrar keys (tests/softhsm.py), for this test session; its
+    configuration is this process's (SOFTHSM2_CONF), and passes to the commands it runs."""
+    from tests.softhsm import make_softhsm
+
+    made = make_softhsm(tmp_path_factory.mktemp("softhsm"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOFTHSM2_CONF", str(made.conf))
+        yield made
+
+
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
     """Tests that run an outside checker (xmlsec1, poppler, qpdf, zbar, Chromium...) carry the
     `tool` marker: `pytest -m "not tool"` runs without them; in CI a missing one fails."""

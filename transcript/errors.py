@@ -9,6 +9,11 @@ class TranscriptError(Exception):
     """Base class of every error this library raises on purpose."""
 
 
+class SigningKeyError(TranscriptError):
+    """A signing key that cannot be used: missing, wrong password or PIN, not a key, no certificate,
+    a token that does not answer (`transcript.pki.keys`, `transcript.pki.token`)."""
+
+
 class InvalidDocument(TranscriptError):
     """The bytes are not a transcript this library will read (unsafe, malformed or invalid).
 

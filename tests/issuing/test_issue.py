@@ -19,7 +19,7 @@ from transcript.demo.tsa import LocalTimeStampAuthority
 from transcript.issuing.run import IssueError, issue_export
 from transcript.verify import Verdict
 
-from ..helpers import ROOT
+from ..helpers import ROOT, require_tool
 
 SCRIPT = Path(sys.executable).parent / "transcript"
 REGISTRAR = ROOT / "examples" / "registrar"
@@ -288,3 +288,29 @@ def test_the_key_password_is_not_in_the_settings_repr(tmp_path) -> None:  # type
         False, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
     )  # fmt: skip
     assert b"hunter2".decode() not in repr(settings)
+
+
+def test_workers_sign_with_a_key_on_a_token(softhsm, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two worker processes, each with its own session on the token (SoftHSM2); the run's own
+    check of the key leaves no module initialised for them to inherit."""
+    require_tool("softhsm2-util")
+    token = softhsm.tokens["ec"]
+    export, out = small_export(tmp_path / "export", 4), tmp_path / "out"
+    crls = [x for crl in token.pki.crls for x in ("--crl", crl)]
+    with LocalTimeStampAuthority(token.pki.tsa_certificate, token.pki.tsa_key) as authority:
+        result = subprocess.run(
+            [str(SCRIPT), "issue", str(export), "--out", str(out), "--key", token.uri,
+             "--pkcs11-module", softhsm.module, "--password-file", str(softhsm.pin_file),
+             "--trust", str(token.pki.root), *map(str, crls), "--jobs", "2", "--tsa", authority.url],
+            capture_output=True, text=True, timeout=300, env=softhsm.env, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["issued"] == 4
+    files = sorted(out.glob("6*"))
+    assert len(files) == 12
+    trust = transcript.TrustSettings.from_files([token.pki.root], token.pki.crls)
+    for path in files:
+        report = transcript.verify(path.read_bytes(), trust)
+        assert report.verdict is Verdict.TOTAL_PASSED, path.name
+        assert report.level in ("XAdES-B-T", "PAdES-B-LTA"), path.name

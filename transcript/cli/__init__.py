@@ -126,6 +126,22 @@ TsaKey = Annotated[
 ]
 
 
+KeyOption = typer.Option(
+    "--key",
+    help="PKCS#12 file (.p12/.pfx), PEM private key, or a key on a token: "
+    "'pkcs11:token=LABEL;object=LABEL' (RFC 7512).",
+    show_default=False,
+)
+Pkcs11Module = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--pkcs11-module",
+        help="PKCS#11 module (.so) for a pkcs11: key. Or set TRANSCRIPT_PKCS11_MODULE.",
+        show_default=False,
+    ),
+]
+
+
 def _timestamps(
     url: str | None, user: str | None, password_file: Path | None, cert: Path | None, key: Path | None
 ) -> TimeStampClient | None:
@@ -207,19 +223,28 @@ class _Inputs:
             yield path, data
 
 
-def _load_identity(key: Path, cert: Path | None, password_file: Path | None) -> SigningIdentity:
-    """Load the signing key once, asking for a password only when one is needed and nobody gave it."""
+def _load_identity(
+    key: str, cert: Path | None, password_file: Path | None, pkcs11_module: Path | None = None
+) -> SigningIdentity:
+    """Load the signing key once, asking for a password (or a token's PIN) only when one is
+    needed and nobody gave it."""
     from transcript.pki.keys import SigningKeyError, load_identity, password_from
+    from transcript.pki.token import is_token_uri
 
+    reference: str | Path = key if is_token_uri(key) else Path(key)
     try:
         password = password_from(password_file=password_file)
         try:
-            return load_identity(key, password=password, chain_path=cert)
+            return load_identity(reference, password=password, chain_path=cert, pkcs11_module=pkcs11_module)
         except SigningKeyError as exc:
-            if password is not None or "password is needed" not in str(exc) or not sys.stdin.isatty():
+            needed = "password is needed" in str(exc) or "PIN is needed" in str(exc)
+            if password is not None or not needed or not sys.stdin.isatty():
                 raise
-            typed = typer.prompt(f"Password for {key}", hide_input=True)
-            return load_identity(key, password=typed.encode("utf-8"), chain_path=cert)
+            what = "PIN" if is_token_uri(key) else "Password"
+            typed = typer.prompt(f"{what} for {key}", hide_input=True)
+            return load_identity(
+                reference, password=typed.encode("utf-8"), chain_path=cert, pkcs11_module=pkcs11_module
+            )
     except SigningKeyError as exc:
         raise _fail(str(exc)) from None
 

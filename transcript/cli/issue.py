@@ -14,6 +14,7 @@ from transcript.cli import (
     NoTimestamp,
     PadesChoice,
     PadesLevel,
+    Pkcs11Module,
     TsaCert,
     TsaKey,
     TsaPasswordFile,
@@ -36,10 +37,11 @@ def issue_command(
         typer.Option(help="Mapping profile: canonical, sql-flat or a TOML file.", show_default=False),
     ] = None,
     key: Annotated[
-        Optional[Path],  # noqa: UP045
+        Optional[str],  # noqa: UP045
         typer.Option(
             "--key",
-            help="Signing key (PKCS#12 or PEM). Without it: a TEST ONLY demo PKI.",
+            help="Signing key: PKCS#12, PEM, or 'pkcs11:token=LABEL;object=LABEL' on a token. "
+            "Without it: a TEST ONLY demo PKI.",
             show_default=False,
         ),
     ] = None,
@@ -51,6 +53,7 @@ def issue_command(
         Optional[Path],  # noqa: UP045
         typer.Option("--password-file", help="File holding the key password.", show_default=False),
     ] = None,
+    pkcs11_module: Pkcs11Module = None,
     trust: Annotated[
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
@@ -98,21 +101,28 @@ def issue_command(
     """
     from transcript.issuing.run import IssueError, issue_export
     from transcript.pki.keys import password_from
+    from transcript.pki.token import is_token_uri
 
     languages = tuple(dict.fromkeys(x.strip() for x in lang.split(",") if x.strip()))
     if not languages or any(x not in ("th", "en") for x in languages):
         raise _fail(f"--lang takes th, en or both (th,en), not {lang!r}")
     password = None
     if key is not None:
+        # A token's PIN not given in a file or the environment is asked for on a terminal.
+        ask = is_token_uri(key) and "pin-source=" not in key and sys.stdin.isatty()
         try:
-            password = password_from(password_file=password_file)
+            password = password_from(
+                password_file=password_file,
+                prompt=(lambda: typer.prompt(f"PIN for {key}", hide_input=True)) if ask else None,
+            )
         except TranscriptError as exc:
             raise _fail(str(exc)) from None
     progress = _IssueProgress()
     try:
         report = issue_export(
             export_dir, out, profile=profile, key=key, password=password, chain=cert,
-            trust=tuple(trust or ()), crls=tuple(crl or ()), languages=languages, pades=pades.value,
+            pkcs11_module=pkcs11_module, trust=tuple(trust or ()), crls=tuple(crl or ()), languages=languages,
+            pades=pades.value,
             tsa=_timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key), timestamp=not no_timestamp,
             jobs=jobs, on_student=progress.update,
         )  # fmt: skip

@@ -9,10 +9,12 @@ import typer
 
 from transcript.cli import (
     EXIT_PROBLEMS,
+    KeyOption,
     LanguageChoice,
     NoTimestamp,
     PadesChoice,
     PadesLevel,
+    Pkcs11Module,
     RevocationChoice,
     TsaCert,
     TsaKey,
@@ -106,7 +108,7 @@ def package_command(
         list[Path],
         typer.Argument(help="Signed transcript XML files.", metavar="SIGNED_XML", show_default=False),
     ],
-    key: Annotated[Path, typer.Option("--key", help="PKCS#12 file (.p12/.pfx) or PEM private key.")],
+    key: Annotated[str, KeyOption],
     out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if missing).")],
     trust: Annotated[
         list[Path],
@@ -137,6 +139,7 @@ def package_command(
         Optional[Path],  # noqa: UP045
         typer.Option("--password-file", help="File holding the key password.", show_default=False),
     ] = None,
+    pkcs11_module: Pkcs11Module = None,
     tsa_user: TsaUser = None,
     tsa_password_file: TsaPasswordFile = None,
     tsa_cert: TsaCert = None,
@@ -153,6 +156,7 @@ def package_command(
     Exit code 0 when every file was packaged, 1 when any was not, 2 for unusable options.
     """
     from transcript.package import build_packages
+    from transcript.pki.keys import SigningKeyError
     from transcript.pki.trust import TrustError, TrustSettings
     from transcript.pki.tsa import TimeStampError
     from transcript.render import RenderError
@@ -167,11 +171,11 @@ def package_command(
         settings = TrustSettings.from_files(trust, crl or [])
     except TrustError as exc:
         raise _fail(str(exc)) from None
-    identity = _load_identity(key, cert, password_file)
+    identity = _load_identity(key, cert, password_file, pkcs11_module)
     try:
         stamps = _timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key)
         signer = PdfSigner(identity, pades.value, stamps, settings)
-    except PadesError as exc:
+    except (PadesError, SigningKeyError) as exc:
         raise _fail(str(exc)) from None
     _output_folder(out)
     failed = written = 0
@@ -184,7 +188,7 @@ def package_command(
             typer.echo(f"{path}: not packaged: {exc}", err=True)
             failed += 1
             continue
-        except (PadesError, TimeStampError) as exc:
+        except (PadesError, TimeStampError, SigningKeyError) as exc:  # a token that stops answering
             raise _fail(f"{path}: not packaged: {exc}") from None
         for edition, pdf in pdfs.items():
             write_atomically(out / f"{path.stem}.{edition}.pdf", pdf)

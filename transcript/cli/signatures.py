@@ -11,6 +11,8 @@ import typer
 
 from transcript.cli import (
     EXIT_PROBLEMS,
+    KeyOption,
+    Pkcs11Module,
     RevocationChoice,
     TsaCert,
     TsaKey,
@@ -35,7 +37,7 @@ def sign_command(
     files: Annotated[
         list[Path], typer.Argument(help="Transcript XML files to sign.", metavar="FILE", show_default=False)
     ],
-    key: Annotated[Path, typer.Option("--key", help="PKCS#12 file (.p12/.pfx) or PEM private key.")],
+    key: Annotated[str, KeyOption],
     out: Annotated[Path, typer.Option("--out", help="Folder for the signed files (created if missing).")],
     cert: Annotated[
         Optional[Path],  # noqa: UP045
@@ -55,6 +57,7 @@ def sign_command(
             show_default=False,
         ),
     ] = None,
+    pkcs11_module: Pkcs11Module = None,
     tsa_user: TsaUser = None,
     tsa_password_file: TsaPasswordFile = None,
     tsa_cert: TsaCert = None,
@@ -76,13 +79,14 @@ def sign_command(
     Exit code 0 when every file was signed, 1 when any was not, 2 for an unusable key, time-stamp
     authority or output folder.
     """
+    from transcript.pki.keys import SigningKeyError
     from transcript.pki.tsa import TimeStampError
     from transcript.sign.xades import SigningError, XmlSigner
     from transcript.util.files import write_atomically
 
     if signing_certificate not in ("v1", "v2"):
         raise _fail(f"--signing-certificate must be v1 or v2, not {signing_certificate!r}")
-    identity = _load_identity(key, cert, password_file)
+    identity = _load_identity(key, cert, password_file, pkcs11_module)
     stamps = _timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key)
     signer = XmlSigner(identity, timestamps=stamps, signing_certificate=signing_certificate)
     _output_folder(out)
@@ -100,7 +104,7 @@ def sign_command(
             typer.echo(f"{path}: not signed: {exc}", err=True)
             failed += 1
             continue
-        except TimeStampError as exc:
+        except (TimeStampError, SigningKeyError) as exc:  # no authority, or a token that stops answering
             raise _fail(f"{path}: not signed: {exc}") from None
         write_atomically(out / path.name, signed)
     failed += inputs.failed

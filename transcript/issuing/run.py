@@ -33,6 +33,7 @@ from transcript.errors import TranscriptError
 from transcript.model.constants import BANGKOK
 from transcript.package import package_verified
 from transcript.pki.keys import SigningIdentity, load_identity, password_from
+from transcript.pki.token import is_token_uri
 from transcript.pki.trust import RevocationPolicy, TrustSettings
 from transcript.pki.tsa import TimeStampClient, TimeStampError
 from transcript.problems import Problem, Severity
@@ -61,7 +62,7 @@ class IssueSettings:
     export_dir: Path
     out_dir: Path
     profile: str | None
-    key: Path
+    key: Path | str  # a file, or a pkcs11: URI naming a key on a token
     password: bytes | None = field(repr=False)  # never printed, logged or in a traceback's locals repr
     chain: Path | None
     trust_roots: tuple[Path, ...]
@@ -71,6 +72,7 @@ class IssueSettings:
     tsa: TimeStampClient | None
     demo: bool
     issued: dt.datetime
+    pkcs11_module: Path | None = None
 
     def fingerprint(self, certificate_sha256: str) -> str:
         """What makes two runs produce the same documents (the issue time aside)."""
@@ -138,7 +140,13 @@ def _start(settings: IssueSettings) -> None:
         _speedups.enable()
     profile = load_profile(settings.profile)
     institution = load_institution(settings.export_dir / profile.institution_file)
-    identity = load_identity(settings.key, password=settings.password, chain_path=settings.chain)
+    # Each worker opens the key itself: a key on a token gets this process's own session.
+    identity = load_identity(
+        settings.key,
+        password=settings.password,
+        chain_path=settings.chain,
+        pkcs11_module=settings.pkcs11_module,
+    )
     trust = _trust(settings)
     stamps = settings.tsa
     _worker.update(
@@ -271,6 +279,7 @@ def issue_export(
     key: str | Path | None = None,
     password: bytes | None = None,
     chain: str | Path | None = None,
+    pkcs11_module: str | Path | None = None,
     trust: tuple[Path, ...] = (),
     crls: tuple[Path, ...] = (),
     languages: tuple[str, ...] = ("th", "en"),
@@ -286,7 +295,10 @@ def issue_export(
     `tsa`, the authority's URL or a `TimeStampClient` (one that authenticates). Without a key
     (the TEST ONLY demo PKI) and without `tsa`, the run starts the demo PKI's own TEST ONLY
     authority on this machine for its duration. `timestamp=False` with `pades="B-B"` makes
-    short-lived files (see `transcript.sign.profile`)."""
+    short-lived files (see `transcript.sign.profile`).
+
+    `key` is a key file or a ``pkcs11:`` URI (with `pkcs11_module`, else the URI's or
+    ``TRANSCRIPT_PKCS11_MODULE``; `password` is then the PIN)."""
     if isinstance(tsa, str):
         tsa = TimeStampClient(tsa)
     from converters.institution import load_institution
@@ -333,9 +345,9 @@ def issue_export(
             tsa = TimeStampClient(authority.url)
             report.demo_tsa = True
         return _issue_all(
-            report, export_dir, out_dir, loaded_profile, profile, Path(key), password,
-            Path(chain) if chain else None, trust, crls, languages, pades, tsa, demo, jobs, on_student,
-            started,
+            report, export_dir, out_dir, loaded_profile, profile, key if is_token_uri(key) else Path(key),
+            password, Path(chain) if chain else None, Path(pkcs11_module) if pkcs11_module else None, trust,
+            crls, languages, pades, tsa, demo, jobs, on_student, started,
         )  # fmt: skip
 
 
@@ -345,9 +357,10 @@ def _issue_all(
     out_dir: Path,
     loaded_profile: Any,
     profile: str | None,
-    key: Path,
+    key: Path | str,
     password: bytes | None,
     chain: Path | None,
+    module: Path | None,
     trust: tuple[Path, ...],
     crls: tuple[Path, ...],
     languages: tuple[str, ...],
@@ -362,7 +375,7 @@ def _issue_all(
     from converters.csvfile import CsvError
     from converters.export import ExportReader, Students
 
-    identity = _checked_identity(key, password, chain)
+    identity = _checked_identity(key, password, chain, module)
     if not trust:
         trust = _root_of(identity, out_dir)
     if tsa:
@@ -372,7 +385,7 @@ def _issue_all(
             raise IssueError(str(exc)) from None
     settings = IssueSettings(
         export_dir, out_dir, profile, key, password, chain, tuple(trust), tuple(crls), tuple(languages),
-        pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0),
+        pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0), module,
     )  # fmt: skip
     fingerprint = settings.fingerprint(identity.certificate.fingerprint(_sha256()).hex())
     previous = _read_manifest(out_dir, fingerprint)
@@ -424,13 +437,24 @@ def _sha256() -> Any:
     return hashes.SHA256()
 
 
-def _checked_identity(key: Path, password: bytes | None, chain: Path | None) -> SigningIdentity:
+def _checked_identity(
+    key: Path | str, password: bytes | None, chain: Path | None, module: Path | None
+) -> SigningIdentity:
+    """The identity, checked here before any worker starts; its key is closed again (only the
+    certificates are used here): the workers sign, each opening the key itself.
+
+    For a key on a token this matters: PKCS#11 is initialised per process, and a worker forked
+    from a process that holds the module initialised cannot initialise it again (C_Initialize
+    there is undefined behaviour). Closing the last key finalises the module, so every worker,
+    forked or spawned, opens the token afresh with its own session."""
     from transcript.pki.keys import SigningKeyError
 
     try:
-        return load_identity(key, password=password, chain_path=chain)
+        identity = load_identity(key, password=password, chain_path=chain, pkcs11_module=module)
     except SigningKeyError as exc:
         raise IssueError(str(exc)) from None
+    identity.close()
+    return identity
 
 
 def _root_of(identity: SigningIdentity, out_dir: Path) -> tuple[Path, ...]:

@@ -1,9 +1,11 @@
 """Signing keys: a private key with its certificate and chain, loaded once per process.
 
-Two forms are read: PKCS#12 (``.p12``/``.pfx``: key, certificate and chain in one file) and
-PEM (a private key file plus a certificate chain file, signer first). Passwords come from
-the caller (a prompt, the ``TRANSCRIPT_KEY_PASSWORD`` environment variable or a password
-file, see `password_from`); never from a command-line argument, and never logged.
+Three forms are read: PKCS#12 (``.p12``/``.pfx``: key, certificate and chain in one file),
+PEM (a private key file plus a certificate chain file, signer first), and a key on a PKCS#11
+token or HSM named by a ``pkcs11:`` URI (`transcript.pki.token`; the key stays there).
+Passwords and PINs come from the caller (a prompt, the ``TRANSCRIPT_KEY_PASSWORD``
+environment variable or a password file, see `password_from`); never from a command-line
+argument, and never logged.
 """
 
 from __future__ import annotations
@@ -18,14 +20,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from transcript.errors import TranscriptError
+from transcript.errors import SigningKeyError
+from transcript.pki import token
+
+__all__ = [
+    "PASSWORD_ENV",
+    "PrivateKey",
+    "SigningIdentity",
+    "SigningKeyError",
+    "load_identity",
+    "password_from",
+]
 
 PASSWORD_ENV = "TRANSCRIPT_KEY_PASSWORD"
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
-
-
-class SigningKeyError(TranscriptError):
-    """A signing key that cannot be used: missing, wrong password, not a key, no certificate."""
 
 
 @dataclass(frozen=True)
@@ -51,17 +59,29 @@ class SigningIdentity:
         """Signer first, then the chain, as KeyInfo carries them."""
         return [self.certificate, *self.chain]
 
+    def close(self) -> None:
+        """Give back what the key holds open: a token key's session (a key from a file holds
+        nothing). The certificates stay usable; the key no longer signs."""
+        if isinstance(self.key, token.TokenKey):
+            self.key.close()
+
 
 def load_identity(
     key_path: str | Path,
     *,
     password: bytes | None = None,
     chain_path: str | Path | None = None,
+    pkcs11_module: str | Path | None = None,
 ) -> SigningIdentity:
-    """Load a PKCS#12 file, or a PEM private key with its certificate chain (`chain_path`).
+    """Load a PKCS#12 file, a PEM private key with its certificate chain (`chain_path`), or
+    the key on a token that a ``pkcs11:`` URI names (`password` is then the PIN; the module
+    is `pkcs11_module`, else the URI's, else ``TRANSCRIPT_PKCS11_MODULE``; `chain_path`
+    replaces the token's certificates).
 
     Raises `SigningKeyError` with a message that says what is wrong and what to do.
     """
+    if token.is_token_uri(key_path):
+        return _from_token(str(key_path), password, chain_path, pkcs11_module)
     key_path = Path(key_path)
     try:
         data = key_path.read_bytes()
@@ -118,6 +138,18 @@ def _from_pem(
     return _checked(path, key, certificates[0], certificates[1:])
 
 
+def _from_token(
+    uri: str, pin: bytes | None, chain_path: str | Path | None, module: str | Path | None
+) -> SigningIdentity:
+    given = _read_certificates(Path(chain_path)) if chain_path else None
+    key, certificate, chain = token.open_key(uri, pin=pin, module=module, certificates=given)
+    try:
+        return _checked(uri, key, certificate, chain)
+    except SigningKeyError:
+        key.close()
+        raise
+
+
 def _read_certificates(path: Path) -> list[x509.Certificate]:
     try:
         return _certificates_in(path.read_bytes())
@@ -134,7 +166,7 @@ def _certificates_in(data: bytes) -> list[x509.Certificate]:
 
 
 def _checked(
-    path: Path, key: object, certificate: x509.Certificate, chain: list[x509.Certificate]
+    path: Path | str, key: object, certificate: x509.Certificate, chain: list[x509.Certificate]
 ) -> SigningIdentity:
     if isinstance(key, ec.EllipticCurvePrivateKey):
         if not isinstance(key.curve, ec.SECP256R1):

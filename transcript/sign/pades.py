@@ -15,10 +15,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from lxml import etree
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -64,39 +62,34 @@ def client_time_stamper(client: TimeStampClient) -> TimeStamper:
     return _ClientTimeStamper(client)
 
 
-def _asn1(identity: SigningIdentity) -> tuple[asn1_x509.Certificate, asn1_keys.PrivateKeyInfo, list]:
-    cert = asn1_x509.Certificate.load(der([identity.certificate])[0])
-    key = asn1_keys.PrivateKeyInfo.load(
-        identity.key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    chain = [asn1_x509.Certificate.load(d) for d in der(list(identity.chain))]
-    return cert, key, chain
+def _asn1(identity: SigningIdentity) -> tuple[asn1_x509.Certificate, list[asn1_x509.Certificate]]:
+    cert, *chain = (asn1_x509.Certificate.load(d) for d in der(identity.certificates))
+    return cert, chain
 
 
-class _LoadedKeySigner(signers.SimpleSigner):
-    """pyHanko's SimpleSigner, signing with the already-loaded key.
+class _KeySigner(signers.Signer):
+    """pyHanko's signer interface over the identity's key, which signs (never exported).
 
-    SimpleSigner re-parses the private key for every signature, and OpenSSL checks an RSA
-    key's consistency on each parse: about 50 ms per PDF, a third of B-B signing.
+    pyHanko's SimpleSigner wants the private key's bytes and re-parses them for every
+    signature (OpenSSL checks an RSA key's consistency on each parse: about 50 ms per PDF, a
+    third of B-B signing); this signer asks the loaded key, or the token that holds it.
     """
 
     def __init__(self, key: PrivateKey, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._key = key
 
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        return self.sign_raw(data, digest_algorithm)
+
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        try:
-            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
-        except ValueError:  # a mechanism asn1crypto cannot name: pyHanko's own path decides
-            return super().sign_raw(data, digest_algorithm)
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
         hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
         if mechanism == "rsassa_pkcs1v15" and isinstance(self._key, rsa.RSAPrivateKey):
             return self._key.sign(data, padding.PKCS1v15(), hash_algorithm)
         if mechanism == "ecdsa" and isinstance(self._key, ec.EllipticCurvePrivateKey):
             return self._key.sign(data, ec.ECDSA(hash_algorithm))
-        return super().sign_raw(data, digest_algorithm)
+        raise PadesError(f"cannot sign with {mechanism} and a {type(self._key).__name__}")
 
 
 @dataclass
@@ -115,11 +108,10 @@ class PdfSigner:
             raise PadesError(f"PAdES {self.level} needs a time-stamp authority (--tsa URL)")
         if self.level in ("B-LT", "B-LTA") and self.trust is None:
             raise PadesError(f"PAdES {self.level} needs the trust roots and CRLs to embed (--trust, --crl)")
-        cert, key, chain = _asn1(self.identity)
-        self._signer = _LoadedKeySigner(
+        cert, chain = _asn1(self.identity)
+        self._signer = _KeySigner(
             self.identity.key,
             signing_cert=cert,
-            signing_key=key,
             cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
         )
         self._stamper = _ClientTimeStamper(self.timestamps) if self.timestamps else None

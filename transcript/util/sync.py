@@ -18,15 +18,24 @@ Result = TypeVar("Result")
 
 
 class _OwnLoop:
-    """A thread's event loop, closed when the thread ends (and drops this)."""
+    """A thread's event loop, closed when the thread ends (and drops this).
+
+    A process forked from this one (a worker of a process pool) inherits the loop, and with it
+    the parent's epoll instance and wake-up pipe, shared with every other child: loops of two
+    workers would take each other's events and wait for ever. A child makes its own loop, and
+    keeps the inherited one, never closed: closing it (as collecting it would) unregisters the
+    parent's descriptors from the shared epoll instance.
+    """
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self.pid = os.getpid()
 
     def __del__(self) -> None:
-        if self.pid == os.getpid():  # a parent's loop, inherited by a fork, is left to the parent
-            self.loop.close()
+        self.loop.close()
+
+
+_inherited: list[_OwnLoop] = []  # loops of the process this one was forked from: kept, unused
 
 
 _local = threading.local()
@@ -41,7 +50,10 @@ def run(coroutine: Coroutine[Any, Any, Result], *, closing: Iterable[Any] = ()) 
     own = getattr(_local, "own", None)
     if own is None or own.pid != os.getpid():
         # A forked worker process gets its parent's loop, whose executor threads (those
-        # `asyncio.to_thread` ran on) did not come along: waiting on them would hang for ever.
+        # `asyncio.to_thread` ran on) did not come along, and whose epoll instance and wake-up
+        # pipe it would share with its siblings: it makes its own, and keeps the inherited one.
+        if own is not None:
+            _inherited.append(own)
         own = _local.own = _OwnLoop()
     loop = own.loop
     try:
