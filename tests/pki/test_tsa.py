@@ -98,3 +98,89 @@ def test_the_test_authority_tokens_verify_with_an_independent_reader(key_type: s
         )
     )
     assert status["intact"] and status["valid"] and status["trust_problem_indic"] is None
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A test CA, a server certificate for 127.0.0.1 and a registrar's client certificate."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from transcript.demo.pki import issue_certificate, name, new_key
+
+    folder = tmp_path_factory.mktemp("tls")
+    pem = serialization.Encoding.PEM
+    ca_key = new_key()
+    ca = issue_certificate(name("TLS Test CA (TEST ONLY)"), ca_key, ca=True, path_length=0)
+    now = dt.datetime.now(dt.timezone.utc)
+
+    def leaf(common_name: str, usage: x509.ObjectIdentifier, stem: str) -> tuple[Path, Path]:
+        key = new_key("ec")
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name(common_name))
+            .issuer_name(ca.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        )
+        if usage == ExtendedKeyUsageOID.SERVER_AUTH:  # the name a client checks: the address
+            address = x509.IPAddress(ipaddress.ip_address("127.0.0.1"))
+            builder = builder.add_extension(x509.SubjectAlternativeName([address]), critical=False)
+        chain, key_file = folder / f"{stem}.pem", folder / f"{stem}-key.pem"
+        chain.write_bytes(builder.sign(ca_key, hashes.SHA256()).public_bytes(pem))
+        key_file.write_bytes(
+            key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        )
+        return chain, key_file
+
+    bundle = folder / "ca.pem"
+    bundle.write_bytes(ca.public_bytes(pem))
+    return {
+        "server": leaf("127.0.0.1", ExtendedKeyUsageOID.SERVER_AUTH, "server"),
+        "client": leaf("Registrar (TEST ONLY)", ExtendedKeyUsageOID.CLIENT_AUTH, "client"),
+        "ca": bundle,
+    }
+
+
+def _tls_authority(demo, tls):  # type: ignore[no-untyped-def]
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*tls["server"])
+    context.load_verify_locations(tls["ca"])
+    context.verify_mode = ssl.CERT_REQUIRED  # the authority knows its users by their certificates
+    return LocalTimeStampAuthority(demo.tsa_certificate, demo.tsa_key, tls=context)
+
+
+def test_an_authority_that_wants_a_client_certificate_gets_it(demo, tls, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls["ca"]))  # this test CA vouches for the server
+    with _tls_authority(demo, tls) as tsa:
+        assert tsa.url.startswith("https://127.0.0.1:")
+        certificate, key = tls["client"]
+        token = TimeStampClient(tsa.url, client_certificate=certificate, client_key=key).stamp(b"data")
+        assert token_time(token)
+        with pytest.raises(TimeStampError, match="cannot be reached"):
+            TimeStampClient(tsa.url).stamp(b"data")  # no certificate: the handshake fails
+    with pytest.raises(TimeStampError, match="cannot use the TLS client certificate"):
+        TimeStampClient(tsa.url, client_certificate=key, client_key=key).stamp(b"data")
+
+
+def test_the_command_line_signs_through_a_tls_client_certificate(demo, tls, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    certificate, key = tls["client"]
+    env = {**os.environ, "SSL_CERT_FILE": str(tls["ca"])}
+    with _tls_authority(demo, tls) as tsa:
+        signed = subprocess.run(
+            [str(SCRIPT), "sign", str(EXAMPLES / "bachelor-honours.xml"), "--key", str(demo.registrar_p12),
+             "--password-file", str(demo.password_file), "--out", str(tmp_path / "out"), "--tsa", tsa.url,
+             "--tsa-cert", str(certificate), "--tsa-key", str(key)],
+            capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120,
+        )  # fmt: skip
+    assert signed.returncode == 0, signed.stderr
+    assert b"SignatureTimeStamp" in (tmp_path / "out" / "bachelor-honours.xml").read_bytes()

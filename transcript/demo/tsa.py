@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import http.server
 import secrets
+import ssl
 import threading
 from pathlib import Path
 
@@ -37,10 +38,12 @@ class LocalTimeStampAuthority:
         user: str | None = None,
         password: bytes | None = None,
         at: dt.datetime | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         """`user` and `password`: require HTTP basic authentication, as authorities that bill
         their users (ETDA's) do. `at`: stamp this fixed time instead of the clock's (for tests
-        that play years ahead)."""
+        that play years ahead). `tls`: a server context to answer over HTTPS (one that asks for
+        client certificates tests authorities that authenticate users by certificate)."""
         chain = [_der(block) for block in _pem_blocks(certificate_chain.read_bytes())]
         self.responder = _Responder(chain, serialization.load_pem_private_key(key.read_bytes(), None), at)
         self.fail_every = fail_every
@@ -87,13 +90,17 @@ class LocalTimeStampAuthority:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.scheme = "http"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
         host = host.decode() if isinstance(host, bytes) else host
-        return f"http://{host}:{port}/"
+        return f"{self.scheme}://{host}:{port}/"
 
     def __enter__(self) -> LocalTimeStampAuthority:
         self.thread.start()
