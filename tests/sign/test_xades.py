@@ -673,3 +673,32 @@ def test_a_sha1_certificate_digest_is_undecidable_not_forged(
     report = verify(_xmlsec1_sign(template, identity, tmp_path), pki.trust())
     assert (report.verdict, report.sub_indication) == (Verdict.INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE")
     assert "SHA-1" in report.check("signed-properties").detail
+
+
+def test_xades4j_accepts_the_national_profiles_time_stamped_signatures(
+    pki: AttackPki, document: bytes, tmp_path: Path
+) -> None:
+    """XAdES-B-T, what `transcript issue` writes by default: xades4j reads the signature
+    time-stamp and names the form XAdES-T."""
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from transcript.demo.pki import issue_certificate, name, new_key
+    from transcript.demo.tsa import LocalTimeStampAuthority
+    from transcript.pki.tsa import TimeStampClient
+
+    key = new_key()
+    authority = issue_certificate(
+        name("Time-Stamp Authority (TEST ONLY)", "Test University"), key, issuer=(pki.ca, pki.ca_key),
+        extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+    )  # fmt: skip
+    pem = serialization.Encoding.PEM
+    chain, key_file = tmp_path / "tsa.pem", tmp_path / "tsa-key.pem"
+    chain.write_bytes(authority.public_bytes(pem) + pki.ca.public_bytes(pem))
+    key_file.write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    with LocalTimeStampAuthority(chain, key_file) as tsa:
+        signed = XmlSigner(pki.identity(), timestamps=TimeStampClient(tsa.url)).sign(document)
+    assert verify(signed, pki.trust()).level == "XAdES-B-T"
+    run = _x4j(signed, pki, tmp_path)
+    assert run.returncode == 0 and "XADES4J-OK form=XAdES-T" in run.stdout, run.stdout + run.stderr
