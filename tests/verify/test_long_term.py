@@ -318,3 +318,68 @@ def test_a_document_time_stamp_dated_before_the_signature_proves_nothing(pki, is
         renewal = extend_pdf(issued["pdf"], TimeStampClient(authority.url), today, force=True)
     assert renewal.status == "refused" and renewal.data is None
     assert "TIMESTAMP_ORDER_FAILURE" in renewal.detail, renewal.detail
+
+
+# ------------------------------------------------------------ an independent implementation
+
+
+def _pyhanko_lta(pdf: bytes, pki: LongLivedPki, when: dt.datetime, crls: Sequence[Path] = ()) -> Any:
+    """pyHanko's own long-term validation (EN 319 102-1 clause 5.6.3, `ades_lta_validation`),
+    offline, revocation required, with the root and `crls`: its sub-indication."""
+    import io
+
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.ades import ades_lta_validation
+    from pyhanko.sign.validation.policy_decl import (
+        LocalKnowledge,
+        PdfSignatureValidationSpec,
+        RevinfoOnlineFetchingRule,
+        RevocationInfoGatheringSpec,
+        SignatureValidationSpec,
+    )
+    from pyhanko_certvalidator.context import CertValidationPolicySpec
+    from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+    from pyhanko_certvalidator.policy_decl import (
+        CertRevTrustPolicy,
+        RevocationCheckingPolicy,
+        RevocationCheckingRule,
+    )
+    from pyhanko_certvalidator.registry import SimpleTrustManager
+    from pyhanko_certvalidator.revinfo.archival import CRLContainer
+
+    from transcript.pki.trust import asn1_crl, read_crl
+    from transcript.util import sync
+
+    required = RevocationCheckingRule.CRL_OR_OCSP_REQUIRED
+    policy = CertValidationPolicySpec(
+        trust_manager=SimpleTrustManager.build(
+            trust_roots=[asn1_x509.Certificate.load(pki.root[0].public_bytes(serialization.Encoding.DER))]
+        ),
+        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(required, required)),
+    )
+    offline = RevocationInfoGatheringSpec(online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY)
+    given = LocalKnowledge(known_crls=[CRLContainer(asn1_crl(read_crl(path))) for path in crls])
+    spec = PdfSignatureValidationSpec(
+        SignatureValidationSpec(policy, revinfo_gathering_policy=offline, local_knowledge=given)
+    )
+    signature = PdfFileReader(io.BytesIO(pdf)).embedded_regular_signatures[0]
+    timing = ValidationTimingInfo(
+        validation_time=when, best_signature_time=when, point_in_time_validation=False
+    )
+    return sync.run(ades_lta_validation(signature, spec, timing_info=timing)).ades_subindic
+
+
+def test_pyhankos_own_long_term_validation_agrees_in_2030(pki, issued) -> None:
+    """An independent EN 319 102-1 implementation reaches our verdicts in 2030: the national
+    profile passes, the short-lived form does not. It follows the standard where we deviate
+    (docs/verification.md): it wants revocation data current in 2030 for the newest
+    time-stamp's authority, so without the CRLs of 2030 it finds no proof of existence."""
+    from pyhanko.sign.ades.report import AdESIndeterminate, AdESPassed
+
+    when = years_ahead(4)
+    current = pki.crls("2030", this_update=when - dt.timedelta(days=1))
+    assert _pyhanko_lta(issued["pdf"], pki, when, current) is AdESPassed.OK
+    assert _pyhanko_lta(issued["short-pdf"], pki, when, current) is not AdESPassed.OK
+    assert _pyhanko_lta(issued["pdf"], pki, when) is AdESIndeterminate.NO_POE
+    assert transcript.verify(issued["pdf"], pki.trust(when)).ok  # where we deviate, knowingly
