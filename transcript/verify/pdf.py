@@ -105,6 +105,10 @@ DECODE_LIMITS = DecodeLimits(
     document_budget=DocumentDecodeBudget(base_allowance=96 * MIB, max_ratio=4),
 )
 MAX_VALIDATION_ITEMS = 256
+#: Revisions after the institution's signature: each renewal adds two (validation data, a
+#: document time-stamp), so this is decades of renewals; more only cost time (the diff review
+#: of every revision grows with their number).
+MAX_REVISIONS_AFTER_SIGNATURE = 64
 MAX_ATTACHMENTS = 8
 # The end of a PDF: "startxref", the offset, "%%EOF", and at most one end-of-line after it.
 _TAIL = re.compile(rb"(?:\r\n|\r|\n)startxref(?:\r\n|\r|\n| )+(\d+)(?:\r\n|\r|\n| )+%%EOF(?:\r\n|\r|\n)?\Z")
@@ -224,6 +228,30 @@ def _checks(
             "pdf-signature", SubIndication.FORMAT_FAILURE, "the PDF is not signed (no PAdES signature)"
         )
     signature = approvals[0]
+    later_revisions = reader.xrefs.total_revisions - 1 - signature.signed_revision
+    if later_revisions > MAX_REVISIONS_AFTER_SIGNATURE:
+        raise stop(
+            "pdf-coverage",
+            SubIndication.FORMAT_FAILURE,
+            f"{later_revisions} revisions follow the signature; a transcript package has a few "
+            f"(validation data and document time-stamps), at most {MAX_REVISIONS_AFTER_SIGNATURE}",
+        )
+    for each in signatures:
+        # Before anything is hashed: a signature or time-stamp covers what it claims only with
+        # the standard byte range, the whole of its revision (or file) but its own /Contents. A
+        # byte range of many pairs would also make the digest read the file again and again.
+        if each.evaluate_signature_coverage() < SignatureCoverageLevel.ENTIRE_REVISION:
+            what = (
+                "the signature"
+                if each is signature
+                else f"a {'document time-stamp' if each.sig_object_type == '/DocTimeStamp' else 'signature'}"
+            )
+            raise stop(
+                "pdf-coverage",
+                SubIndication.FORMAT_FAILURE,
+                f"{what} in revision {each.signed_revision + 1} does not cover its whole revision "
+                "(its /ByteRange is not the standard one): it proves nothing about the document",
+            )
     certs, crls, ocsps = validation_data(reader)
     in_store = bool(certs or crls or ocsps)
     carried_crls, carried_ocsps = _carried_revocation(signature)
@@ -532,7 +560,12 @@ def _proofs(
             ocsps=ocsps,
             what="the document before it",
         )
-        if check.status is Status.INDETERMINATE:
+        if (
+            check.status is Status.INDETERMINATE
+            and check.sub_indication is not SubIndication.TIMESTAMP_ORDER_FAILURE
+        ):
+            # An authority not trusted: the time-stamp is ignored. One that is trusted but dates
+            # its stamp after what should follow it is a trusted clock that lies: undecided.
             check = Check.warning("pdf-timestamp", f"{check.detail}; it proves nothing")
         checks.insert(0, check)
         if when is not None:
