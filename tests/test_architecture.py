@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("transcript.rules",),
     ("transcript.pki",),
     ("transcript.sign",),
+    ("transcript.status",),
     ("transcript.pdfa",),
     ("transcript.verify",),
     ("transcript.render",),

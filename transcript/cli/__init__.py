@@ -267,4 +267,4 @@ def main() -> None:
 
 
 # The sub-commands register themselves on `app` when imported.
-from transcript.cli import documents, signatures, pdf, issue, web, demo  # noqa: E402, F401, I001 - the order of --help
+from transcript.cli import documents, signatures, pdf, issue, status, web, demo  # noqa: E402, F401, I001 - the order of --help

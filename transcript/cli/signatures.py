@@ -176,6 +176,21 @@ def verify_command(
             show_default=False,
         ),
     ] = None,
+    status: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--status",
+            help="The issuer's signed status list (a file, or an http(s) URL): a revoked, suspended or "
+            "replaced document is not genuine, and one whose status cannot be checked is undecided.",
+            show_default=False,
+        ),
+    ] = None,
+    status_policy: Annotated[
+        str,
+        typer.Option(
+            "--status-policy", help="require: fail closed when the status cannot be checked; soft: warn."
+        ),
+    ] = "require",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report for machines.")] = False,
     brief: Annotated[bool, typer.Option("--brief", help="One line per file.")] = False,
 ) -> None:
@@ -202,6 +217,9 @@ def verify_command(
         allowed = SignerList.from_file(signers) if signers else None
     except TrustError as exc:
         raise _fail(str(exc)) from None
+    if status_policy not in ("require", "soft"):
+        raise _fail(f"--status-policy must be require or soft, not {status_policy!r}")
+    listing = _status_list(status) if status is not None else None
     reports = []
     passed = 0
     for path in files:
@@ -212,6 +230,12 @@ def verify_command(
         if isinstance(data, Problem):
             data = path.read_bytes()[: MAX_DOCUMENT_BYTES + 1]  # let the verifier say it is too large
         report = verify(data, settings, signers=allowed)
+        if status is not None:
+            from transcript.verify.status import with_status
+
+            report = with_status(
+                report, listing, settings, signers=allowed, policy=status_policy, source=status
+            )
         passed += report.ok
         if as_json:
             reports.append({"file": str(path), **report.to_dict()})
@@ -227,3 +251,15 @@ def verify_command(
         typer.echo(f"{len(files)} file{'s' if len(files) != 1 else ''} verified: {passed} genuine", err=True)
     if passed != len(files):
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _status_list(where: str) -> bytes | None:
+    """The status list's bytes from a file or an http(s) URL, or None when it cannot be had
+    (the verification then says the status could not be checked)."""
+    from transcript.status.fetch import read_list
+
+    found = read_list(where)
+    if isinstance(found, str):
+        typer.echo(f"transcript: {where}: {found}", err=True)
+        return None
+    return found

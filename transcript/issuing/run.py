@@ -428,7 +428,21 @@ def _issue_all(
         report.students = list(records.values())
         report.seconds = time.perf_counter() - started
         _write_manifest(report, fingerprint, entries)
+        _remember_documents(report)
     return report
+
+
+def _remember_documents(report: IssueReport) -> None:
+    """The status register keeps every document issued here, also once a later run replaces
+    a student's files (see `transcript.status.register`)."""
+    from transcript.status.register import RegisterError, StatusRegister
+
+    try:
+        StatusRegister(report.out_dir).documents()
+    except RegisterError as exc:
+        report.problems.append(
+            Problem("ISSUE004", Severity.WARNING, f"the status register was not updated: {exc}")
+        )
 
 
 def _sha256() -> Any:

@@ -54,6 +54,8 @@ def verify(
     at: dt.datetime | None = None,
     signers: SignerList | str | Path | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
+    status: bytes | None = None,
+    status_policy: str = "require",
 ) -> VerificationReport:
     """Verify a signed transcript, XML or the PDF package; never raises for bad input.
 
@@ -61,6 +63,9 @@ def verify(
     which case `crls`, `revocation`, `allow_fetching` and `at` complete the settings.
     `signers` is a `SignerList` or the path of a signer list (TOML): exactly who may sign for
     which institution; without one, a signer's certificate must name the institution.
+    `status` is the issuer's signed status list (its bytes): the document must be listed as
+    valid, or the verdict is not TOTAL-PASSED (`status_policy="soft"`: an unusable list is a
+    warning); see `transcript.verify.status`.
     Raises `TrustError` only when a trust, CRL or signer-list file cannot be read.
     """
     if not isinstance(trust, TrustSettings):
@@ -78,5 +83,11 @@ def verify(
     if data[:5] == b"%PDF-":
         from transcript.verify.pdf import verify_pdf  # PDF support is loaded only when a PDF arrives
 
-        return verify_pdf(data, trust, signers=signers, max_bytes=max_bytes)
-    return verify_xml(data, trust, signers=signers, max_bytes=max_bytes)
+        report = verify_pdf(data, trust, signers=signers, max_bytes=max_bytes)
+    else:
+        report = verify_xml(data, trust, signers=signers, max_bytes=max_bytes)
+    if status is None:
+        return report
+    from transcript.verify.status import with_status
+
+    return with_status(report, status, trust, signers=signers, policy=status_policy)

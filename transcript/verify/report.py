@@ -90,6 +90,12 @@ class SubIndication(str, Enum):
     NO_POE = ("NO_POE", Verdict.INDETERMINATE)
     TRY_LATER = ("TRY_LATER", Verdict.INDETERMINATE)
     SIGNED_DATA_NOT_FOUND = ("SIGNED_DATA_NOT_FOUND", Verdict.INDETERMINATE)
+    # The document's status, from its issuer's status list: not EN 319 102-1's, which judges
+    # signatures only; a genuine signature on a withdrawn document is not a pass.
+    DOCUMENT_REVOKED = ("DOCUMENT_REVOKED", Verdict.TOTAL_FAILED)
+    DOCUMENT_SUPERSEDED = ("DOCUMENT_SUPERSEDED", Verdict.TOTAL_FAILED)
+    DOCUMENT_SUSPENDED = ("DOCUMENT_SUSPENDED", Verdict.INDETERMINATE)
+    STATUS_UNKNOWN = ("STATUS_UNKNOWN", Verdict.INDETERMINATE)
 
     def __str__(self) -> str:
         return self.value
@@ -234,6 +240,9 @@ class VerificationReport:
     signed_xml: bytes | None = None
     transcript: Any = field(default=None, compare=False)  # the model read from signed_xml
     level: str | None = None  # the signature's form: XAdES-B-B, XAdES-B-T, PAdES-B-B ... PAdES-B-LTA
+    document_sha256: str | None = None  # of the signed XML file (standalone, or inside the package)
+    document_status: str | None = None  # valid, revoked, suspended, superseded; None: not checked
+    superseded_by: str | None = None  # the replacing document's number, when the list tells it
 
     @property
     def ok(self) -> bool:
@@ -255,6 +264,9 @@ class VerificationReport:
             "verdict": self.verdict.value,
             "sub_indication": self.sub_indication.value if self.sub_indication else None,
             "level": self.level,
+            "document_status": self.document_status,
+            "superseded_by": self.superseded_by,
+            "document_sha256": self.document_sha256,
             "signer": self.signer.to_dict() if self.signer else None,
             "pdf_signer": self.pdf_signer.to_dict() if self.pdf_signer else None,
             "signing_time": self.signing_time.isoformat() if self.signing_time else None,
@@ -281,7 +293,9 @@ class VerificationReport:
         return (
             f"{one_line(source)}: {self.verdict.value} {one_line(s.document_id)} "
             f"{one_line(s.student_number or '-')} {one_line(name)}, GPAX {one_line(s.gpax or '-')}; "
-            f"signed by {one_line(self.signer.common_name)}" + (f"; {self.level}" if self.level else "")
+            f"signed by {one_line(self.signer.common_name)}"
+            + (f"; {self.level}" if self.level else "")
+            + (f"; status {self.document_status}" if self.document_status else "")
         )
 
     def format(self, source: str = "<document>") -> str:
@@ -296,6 +310,9 @@ class VerificationReport:
         lines = [f"{source}: {self.verdict.value}: {self.verdict.words}"]
         if self.sub_indication and not self.ok:
             lines.append(f"  Reason       {self.sub_indication.value}: {self.reason}")
+        if self.document_status:
+            successor = f" by {self.superseded_by}" if self.superseded_by else ""
+            lines.append(f"  Status       {self.document_status}{successor} (the issuer's status list)")
         if self.level:
             lines.append(f"  Form         {self.level}: {FORMS.get(self.level, '')}")
         if self.pdf_signer:
@@ -358,6 +375,9 @@ class ReportDraft:
         self.signed_xml: bytes | None = None
         self.transcript: Any = None
         self.level: str | None = None
+        self.document_sha256: str | None = None
+        self.document_status: str | None = None
+        self.superseded_by: str | None = None
 
     def add(self, check: Check) -> None:
         self.checks.append(check)
@@ -379,6 +399,7 @@ class ReportDraft:
             inner.signed_xml,
             inner.transcript,
         )
+        self.document_sha256 = inner.document_sha256
 
     def freeze(self) -> VerificationReport:
         failed = next((c for c in self.checks if c.status is Status.FAILED), None)
@@ -405,4 +426,7 @@ class ReportDraft:
             signed_xml=self.signed_xml,
             transcript=self.transcript,
             level=self.level,
+            document_sha256=self.document_sha256,
+            document_status=self.document_status,
+            superseded_by=self.superseded_by,
         )

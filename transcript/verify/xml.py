@@ -156,7 +156,9 @@ def verify_xml(
     """
     draft = ReportDraft()
     try:
-        _verify(bytes(data), trust, signers, draft, max_bytes, extra_crls, extra_ocsps, proven_at)
+        data = bytes(data)
+        draft.document_sha256 = hashlib.sha256(data).hexdigest()
+        _verify(data, trust, signers, draft, max_bytes, extra_crls, extra_ocsps, proven_at)
     except _Stop:
         pass
     except Exception as exc:  # a defect met with crafted input must not become a crash

@@ -1,0 +1,155 @@
+"""Is the document still standing? Its issuer's signed status list, checked like a signature.
+
+The list (`transcript.status.listformat`) is read only within a size limit; its signature is
+checked before anything in it is decompressed; its signer's certificate must chain to a root
+the verifier trusts and may sign for the document's institution (the same rule as the
+document's signer); it must not be past its next update. A document the list marks revoked
+or superseded is TOTAL-FAILED, suspended INDETERMINATE. A list that cannot be used, for any
+reason, leaves the status unknown: INDETERMINATE under the default policy (fail closed), a
+warning under ``soft``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from transcript.pki.trust import TrustSettings
+from transcript.status.listformat import (
+    DocumentStatus,
+    ListContent,
+    StatusListError,
+    document_key,
+    open_successor,
+    read_signed,
+)
+from transcript.verify.chain import check_path
+from transcript.verify.report import Check, ReportDraft, Status, SubIndication, VerificationReport
+from transcript.verify.signers import SignerList, check_signer
+from transcript.verify.xml import institution_names
+
+#: A list issued this far in the future is a clock that cannot be trusted.
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+class StatusPolicy(str, Enum):
+    """REQUIRE: no TOTAL-PASSED unless the status is known to be valid (fail closed).
+    SOFT: an unknown status is a warning."""
+
+    REQUIRE = "require"
+    SOFT = "soft"
+
+
+def with_status(
+    report: VerificationReport,
+    status_list: bytes | None,
+    trust: TrustSettings,
+    *,
+    signers: SignerList | None = None,
+    policy: StatusPolicy | str = StatusPolicy.REQUIRE,
+    source: str = "the status list",
+) -> VerificationReport:
+    """`report` with a ``status`` check from `status_list` (its bytes, or None when it could
+    not be obtained); never raises."""
+    policy = StatusPolicy(policy)
+    draft = ReportDraft()
+    for name, value in vars(report).items():
+        if name != "checks" and hasattr(draft, name):
+            setattr(draft, name, value)
+    draft.checks = list(report.checks)
+    if report.document_sha256 is None or report.transcript is None:
+        draft.add(Check.skipped("status", "not looked up: the signed document could not be read"))
+        return draft.freeze()
+    try:
+        check, status, successor = _status(report, status_list, trust, signers, source)
+    except Exception as exc:  # a defect met with a crafted list must not become a crash
+        check = Check.problem(
+            "status", SubIndication.STATUS_UNKNOWN, f"{source} could not be read ({type(exc).__name__})"
+        )
+        status, successor = None, None
+    if check.sub_indication is SubIndication.STATUS_UNKNOWN and policy is StatusPolicy.SOFT:
+        check = Check.warning("status", f"{check.detail} (policy: soft)")
+    draft.add(check)
+    draft.document_status = status.word if status is not None else None
+    draft.superseded_by = successor
+    return draft.freeze()
+
+
+def _status(
+    report: VerificationReport,
+    data: bytes | None,
+    trust: TrustSettings,
+    signers: SignerList | None,
+    source: str,
+) -> tuple[Check, DocumentStatus | None, str | None]:
+    def unknown(why: str) -> tuple[Check, None, None]:
+        return (
+            Check.problem("status", SubIndication.STATUS_UNKNOWN, f"status could not be checked: {why}"),
+            None,
+            None,
+        )
+
+    if data is None:
+        return unknown(f"{source} could not be obtained")
+    try:
+        claims, chain = read_signed(data)
+    except StatusListError as exc:
+        return unknown(f"{source}: {exc}")
+    now = trust.at or dt.datetime.now(dt.timezone.utc)
+    path = check_path("status", chain[0], chain[1:], trust, now, False)
+    if path.status not in (Status.PASSED, Status.WARNING):
+        return unknown(f"{source} is signed by a certificate that cannot be trusted ({path.detail})")
+    allowed = check_signer(
+        "status", chain[0], institution_names(report.transcript), signers, role="the status list's signer"
+    )
+    if allowed.status is not Status.PASSED:
+        return unknown(f"{source} is not signed for the document's institution ({allowed.detail})")
+    try:
+        content = ListContent.from_claims(claims)
+    except StatusListError as exc:
+        return unknown(f"{source}: {exc}")
+    if content.issued > now + CLOCK_SKEW:
+        return unknown(f"{source} says it was issued at {content.issued.isoformat()}, in the future")
+    if now > content.next_update:
+        return unknown(
+            f"{source} is stale: its next update was due at {content.next_update.isoformat()} "
+            "(ask the issuer for the current one)"
+        )
+    assert report.document_sha256 is not None
+    key = document_key(report.document_sha256)
+    status = content.status_of(key)
+    when = f"list of {content.issued.isoformat()}, next update {content.next_update.isoformat()}"
+    if status is None:
+        return unknown(f"{source} does not list this document ({when})")
+    if status is DocumentStatus.VALID:
+        return Check.passed("status", f"the issuer lists the document as valid ({when})"), status, None
+    if status is DocumentStatus.REVOKED:
+        return (
+            Check.problem(
+                "status",
+                SubIndication.DOCUMENT_REVOKED,
+                f"the issuer has revoked (withdrawn) this document ({when})",
+            ),
+            status,
+            None,
+        )
+    if status is DocumentStatus.SUSPENDED:
+        return (
+            Check.problem(
+                "status", SubIndication.DOCUMENT_SUSPENDED, f"the issuer has suspended this document ({when})"
+            ),
+            status,
+            None,
+        )
+    sealed = content.superseded_by.get(key)
+    successor = open_successor(sealed, report.document_sha256) if sealed else None
+    named = f"document {successor}" if successor else "a newer document"
+    return (
+        Check.problem(
+            "status",
+            SubIndication.DOCUMENT_SUPERSEDED,
+            f"the issuer has replaced this document by {named} ({when})",
+        ),
+        status,
+        successor,
+    )
