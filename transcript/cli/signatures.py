@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
@@ -30,6 +31,9 @@ from transcript.errors import InvalidDocument
 from transcript.model.constants import BANGKOK
 from transcript.model.xmlio import MAX_DOCUMENT_BYTES
 from transcript.problems import Problem, ValidationResult
+from transcript.util.archive import ArchiveLimits
+
+ARCHIVE_LIMITS = ArchiveLimits()
 
 
 @app.command("sign")
@@ -128,7 +132,11 @@ def sign_command(
 def verify_command(
     files: Annotated[
         list[Path],
-        typer.Argument(help="Signed transcript files to verify.", metavar="FILE", show_default=False),
+        typer.Argument(
+            help="Signed transcript files to verify, folders of them, or ZIP archives of them.",
+            metavar="FILE|DIR|ZIP",
+            show_default=False,
+        ),
     ],
     trust: Annotated[
         list[Path],
@@ -191,6 +199,14 @@ def verify_command(
             "--status-policy", help="require: fail closed when the status cannot be checked; soft: warn."
         ),
     ] = "require",
+    report_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--report",
+            help="Also write one row per file to this .csv (for a spreadsheet) or .json file.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report for machines.")] = False,
     brief: Annotated[bool, typer.Option("--brief", help="One line per file.")] = False,
 ) -> None:
@@ -203,6 +219,8 @@ def verify_command(
     """
     from transcript.pki.trust import TrustError, TrustSettings
     from transcript.verify import SignerList, verify
+    from transcript.verify.batch import problem_row, report_row, to_csv, to_json
+    from transcript.verify.report import one_line
 
     moment = at.replace(tzinfo=at.tzinfo or BANGKOK) if at else None
     try:
@@ -220,15 +238,17 @@ def verify_command(
     if status_policy not in ("require", "soft"):
         raise _fail(f"--status-policy must be require or soft, not {status_policy!r}")
     listing = _status_list(status) if status is not None else None
+    if report_file is not None and report_file.suffix.lower() not in (".csv", ".json"):
+        raise _fail(f"--report writes a .csv or a .json file, not {report_file.name!r}")
     reports = []
-    passed = 0
-    for path in files:
-        try:
-            data = read_input(path)
-        except OSError as exc:
-            raise _fail(f"{path}: cannot read: {exc.strerror or exc}") from None
-        if isinstance(data, Problem):
-            data = path.read_bytes()[: MAX_DOCUMENT_BYTES + 1]  # let the verifier say it is too large
+    rows = []
+    passed = total = 0
+    for source, data in _sources(files):
+        total += 1
+        if isinstance(data, str):  # not read: a row that says why, and the batch goes on
+            rows.append(problem_row(source, "TOTAL-FAILED", data))
+            typer.echo(one_line(f"{source}: TOTAL-FAILED FORMAT_FAILURE: {data}"))
+            continue
         report = verify(data, settings, signers=allowed)
         if status is not None:
             from transcript.verify.status import with_status
@@ -237,19 +257,27 @@ def verify_command(
                 report, listing, settings, signers=allowed, policy=status_policy, source=status
             )
         passed += report.ok
+        rows.append(report_row(source, report))
         if as_json:
-            reports.append({"file": str(path), **report.to_dict()})
+            reports.append({"file": source, **report.to_dict()})
         elif brief:
-            typer.echo(report.brief(str(path)))
+            typer.echo(report.brief(source))
         else:
-            typer.echo(report.format(str(path)))
+            typer.echo(report.format(source))
     if as_json:
-        typer.echo(
-            json.dumps({"passed": passed == len(files), "files": reports}, ensure_ascii=False, indent=2)
-        )
+        typer.echo(json.dumps({"passed": passed == total, "files": reports}, ensure_ascii=False, indent=2))
     else:
-        typer.echo(f"{len(files)} file{'s' if len(files) != 1 else ''} verified: {passed} genuine", err=True)
-    if passed != len(files):
+        typer.echo(f"{total} file{'s' if total != 1 else ''} verified: {passed} genuine", err=True)
+    if report_file is not None:
+        from transcript.util.files import write_atomically
+
+        body = to_csv(rows) if report_file.suffix.lower() == ".csv" else to_json(rows)
+        try:
+            write_atomically(report_file, body)
+        except OSError as exc:
+            raise _fail(f"{report_file}: cannot write the report ({exc.strerror or exc})") from None
+        typer.echo(f"report: {report_file} ({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
+    if passed != total:
         raise typer.Exit(EXIT_PROBLEMS)
 
 
@@ -263,3 +291,50 @@ def _status_list(where: str) -> bytes | None:
         typer.echo(f"transcript: {where}: {found}", err=True)
         return None
     return found
+
+
+def _sources(paths: list[Path]) -> Iterator[tuple[str, bytes | str]]:
+    """Each file to verify, named, with its bytes or why they were not read: the files given,
+    the .pdf, .xml and .zip files in a folder given and its subfolders (sorted, symbolic
+    links left alone), every file in a ZIP
+    archive given (bounded: `transcript.util.archive`). A path that does not exist stops the
+    command (exit 2); anything else is a row of the batch."""
+    from transcript.util.archive import ArchiveError, read_zip
+
+    for path in paths:
+        if not path.exists():
+            raise _fail(f"{path}: no such file or folder")
+        found = (
+            sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in (".pdf", ".xml", ".zip") and p.is_file() and not p.is_symlink()
+            )
+            if path.is_dir()
+            else [path]
+        )
+        for each in found:
+            try:
+                data = read_input(
+                    each, max_bytes=ARCHIVE_LIMITS.archive_bytes if _is_zip(each) else MAX_DOCUMENT_BYTES
+                )
+            except OSError as exc:
+                yield str(each), f"cannot read: {exc.strerror or exc}"
+                continue
+            if isinstance(data, Problem):
+                yield str(each), data.message
+                continue
+            if not _is_zip(each, data):
+                yield str(each), data
+                continue
+            try:
+                for entry in read_zip(data, ARCHIVE_LIMITS):
+                    yield f"{each}:{entry.name}", entry.data if entry.data is not None else str(entry.problem)
+            except ArchiveError as exc:
+                yield str(each), str(exc)
+
+
+def _is_zip(path: Path, data: bytes | None = None) -> bool:
+    if data is not None:
+        return data[:4] == b"PK\x03\x04" or (path.suffix.lower() == ".zip" and data[:4] == b"PK\x05\x06")
+    return path.suffix.lower() == ".zip"

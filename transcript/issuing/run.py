@@ -19,7 +19,6 @@ import io
 import json
 import multiprocessing
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -43,6 +42,7 @@ from transcript.sign.profile import NATIONAL_PADES, profile_problem
 from transcript.sign.xades import XmlSigner
 from transcript.util.files import prepare_output, write_atomically
 from transcript.util.parallel import run_streamed
+from transcript.util.spreadsheet import spreadsheet_text
 from transcript.verify import VerificationReport, verify
 from transcript.verify.pdf import verify_pdfs
 
@@ -597,27 +597,12 @@ def _write_manifest(report: IssueReport, fingerprint: str, entries: dict[int, _E
     write_atomically(report.out_dir / MANIFEST_CSV, out.getvalue().encode("utf-8-sig"))
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection);
-# ASVS adds NUL.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _as_text(cell: str) -> str:
-    """A manifest.csv cell a spreadsheet shows as text, on one line: one that starts like a
-    formula gets a leading single quote, and control characters (in the number of a student
-    skipped for them) are written escaped, as \\x1b, so that none reaches a terminal or breaks
-    the file's one line per student. manifest.json keeps the value as it is."""
-    text = _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode(), cell)
-    return f"'{text}" if cell.startswith(_FORMULA_START) else text
-
-
 def _entry(student: StudentRecord, made: dict[int, _Entry]) -> _Entry:
     found = made.get(id(student))
     if found is None or found[0] is not student:
         problems = "; ".join(_located(p) for p in student.problems)
         row = [
-            _as_text(cell) for cell in (
+            spreadsheet_text(cell) for cell in (
                 student.student_id, student.status, student.document_id or "", student.verdict or "",
                 " ".join(student.files), " ".join(student.files.values()), problems,
             )
