@@ -39,6 +39,7 @@ Everything a transcript needs that is the same for every student of the institut
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -111,6 +112,7 @@ class Institution:
     academic_year_era: str
     id_format: str
     source: str = field(default="<mapping>")
+    status_url: str | None = None  # where the signed status list is published ([transcript] status_url)
 
     def semester_texts(self, code: str) -> list[Text]:
         return [Text(value=t.value, language_id=t.language_id) for t in self.semester_names[code]]
@@ -257,6 +259,12 @@ def institution_from_mapping(table: Mapping[str, Any], *, base: Path, source: st
             "transcript.id_format",
             f"{exc!r}; it may use {{organization_id}}, {{student_id}} and {{issued:%Y%m%d}}",
         ) from None
+    status_url = doc.get("status_url")
+    if status_url is not None and (
+        not isinstance(status_url, str)
+        or not re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]{1,300}", status_url.strip())
+    ):
+        raise fail("transcript.status_url", "must be an http(s) URL of up to 300 characters")
     return Institution(
         organization=organization,
         scale=scale,
@@ -268,4 +276,5 @@ def institution_from_mapping(table: Mapping[str, Any], *, base: Path, source: st
         academic_year_era=era,
         id_format=id_format,
         source=source,
+        status_url=status_url.strip() if status_url else None,
     )

@@ -19,6 +19,7 @@ def build_packages(
     signer: PdfSigner,
     file_name: str,
     demo: bool = False,
+    status_url: str | None = None,
 ) -> dict[str, bytes]:
     """The signed PDF/A-3 of each edition in `langs`, all from one verification of the XML.
 
@@ -30,7 +31,7 @@ def build_packages(
     packages = {}
     for lang in dict.fromkeys(langs):
         packages[lang] = package_verified(
-            signed_xml, report, lang, signer=signer, file_name=file_name, demo=demo
+            signed_xml, report, lang, signer=signer, file_name=file_name, demo=demo, status_url=status_url
         )
     return packages
 
@@ -44,6 +45,7 @@ def package_verified(
     file_name: str,
     demo: bool = False,
     lap: Callable[[str], None] | None = None,
+    status_url: str | None = None,
 ) -> bytes:
     """One edition's signed PDF/A-3 of `signed_xml`, from `report`, its verification
     (TOTAL-PASSED, or `RenderError`): rendered from what the signature covers, packaged with
@@ -59,6 +61,7 @@ def package_verified(
         transcript=report.transcript,
         signature_room=signer.signature_room,
         producer=signer.producer,
+        status_url=status_url,
     )
     mark("package")
     signed = signer.sign(packaged)

@@ -504,6 +504,9 @@ language = "TH"
 education_system = "two-semester"
 academic_year_era = "BE"
 id_format = "{organization_id}-{student_id}-{issued:%Y%m%d}"
+# Where `transcript status publish` writes are served: recorded in every signed PDF, so that
+# `transcript verify --fetch` checks that a transcript still stands (docs/status.md).
+# status_url = "https://registrar.example.ac.th/transcripts/status.jwt"
 """
 
 FLAT_COLUMNS_PROFILE = "sql-flat"

@@ -211,3 +211,53 @@ def test_the_command_line_records_publishes_and_verifies(issued, tmp_path: Path)
         [*verify, "--status", str(tmp_path / "nope.jwt")], capture_output=True, text=True
     )
     assert missing.returncode == 1 and "STATUS_UNKNOWN" in missing.stdout
+
+
+def test_the_status_address_travels_signed_and_is_fetched_under_fetch(tmp_path: Path) -> None:
+    """institution.toml names where the list is served; every PDF records it in its signed
+    XMP; `verify --fetch` fetches it from there and finds the document revoked."""
+    import functools
+    import http.server
+    import threading
+
+    from ..issuing.test_issue import small_export as export_of
+
+    served = tmp_path / "site"
+    served.mkdir()
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    )
+    url = f"http://127.0.0.1:{server.server_address[1]}/status.jwt"
+    export = export_of(tmp_path / "export", 1)
+    institution = export / "institution.toml"
+    text = institution.read_text(encoding="utf-8").replace(
+        "[transcript]\n", f'[transcript]\nstatus_url = "{url}"\n', 1
+    )
+    institution.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    report = issue_export(export, out, jobs=1, languages=("en",), pades="B-B", timestamp=False)
+    assert report.ok, [p.message for p in report.problems]
+    pdf = next(out.glob("6*.en.pdf"))
+    pki = out / "demo-pki"
+    trust = transcript.TrustSettings.from_files(
+        [pki / "root.pem"], [pki / "root.crl", pki / "issuing-ca.crl"]
+    )
+    assert transcript.verify(pdf.read_bytes(), trust).status_url == url
+    identity = load_identity(
+        pki / "registrar.p12", password=password_from(password_file=pki / "registrar-password.txt")
+    )
+    register = StatusRegister(out)
+    register.record("revoke", report.students[0].document_id or "", reason="issued in error", operator="t")
+    (served / "status.jwt").write_bytes(register.publish(identity, url=url))
+    command = [str(SCRIPT), "verify", str(pdf), "--trust", str(pki / "root.pem"),
+               "--crl", str(pki / "root.crl"), "--crl", str(pki / "issuing-ca.crl")]  # fmt: skip
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        fetched = subprocess.run([*command, "--fetch"], capture_output=True, text=True, check=False)
+        unfetched = subprocess.run(command, capture_output=True, text=True, check=False)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert fetched.returncode == 1 and "DOCUMENT_REVOKED" in fetched.stdout, fetched.stdout + fetched.stderr
+    assert unfetched.returncode == 0 and f"the issuer publishes it at {url}" in unfetched.stdout

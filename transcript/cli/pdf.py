@@ -131,6 +131,15 @@ def package_command(
         typer.Option("--tsa", help="RFC 3161 time-stamp authority (needed from B-T up).", show_default=False),
     ] = None,
     no_timestamp: NoTimestamp = False,
+    status_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--status-url",
+            help="Where you publish the signed status list (transcript status publish): recorded in "
+            "the signed PDF, so that verifiers can check the document still stands.",
+            show_default=False,
+        ),
+    ] = None,
     cert: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--cert", help="PEM certificate chain for a PEM key.", show_default=False),
@@ -164,6 +173,8 @@ def package_command(
     from transcript.sign.profile import profile_problem
     from transcript.util.files import write_atomically
 
+    if status_url is not None and not status_url.startswith(("https://", "http://")):
+        raise _fail(f"--status-url must be an http(s) URL, not {status_url!r}")
     problem = profile_problem(pades.value, time_stamp_authority=tsa is not None, timestamp=not no_timestamp)
     if problem:
         raise _fail(problem)
@@ -183,7 +194,9 @@ def package_command(
     for path, data in package_inputs:
         editions = [edition.value for edition in dict.fromkeys(lang)]
         try:
-            pdfs = build_packages(data, editions, trust=settings, signer=signer, file_name=path.name)
+            pdfs = build_packages(
+                data, editions, trust=settings, signer=signer, file_name=path.name, status_url=status_url
+            )
         except (RenderError, InvalidDocument) as exc:
             typer.echo(f"{path}: not packaged: {exc}", err=True)
             failed += 1

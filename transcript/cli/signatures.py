@@ -242,6 +242,7 @@ def verify_command(
         raise _fail(f"--report writes a .csv or a .json file, not {report_file.name!r}")
     reports = []
     rows = []
+    fetched: dict[str, bytes | None] = {}
     passed = total = 0
     for source, data in _sources(files):
         total += 1
@@ -256,6 +257,16 @@ def verify_command(
             report = with_status(
                 report, listing, settings, signers=allowed, policy=status_policy, source=status
             )
+        elif fetch and report.status_url:
+            # The address the signed document names, fetched once for all its documents.
+            from transcript.verify.status import with_status
+
+            if report.status_url not in fetched:
+                fetched[report.status_url] = _status_list(report.status_url, urls_only=True)
+            report = with_status(
+                report, fetched[report.status_url], settings, signers=allowed, policy=status_policy,
+                source=report.status_url,
+            )  # fmt: skip
         passed += report.ok
         rows.append(report_row(source, report))
         if as_json:
@@ -281,12 +292,12 @@ def verify_command(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
-def _status_list(where: str) -> bytes | None:
+def _status_list(where: str, urls_only: bool = False) -> bytes | None:
     """The status list's bytes from a file or an http(s) URL, or None when it cannot be had
     (the verification then says the status could not be checked)."""
     from transcript.status.fetch import read_list
 
-    found = read_list(where)
+    found = read_list(where, urls_only=urls_only)
     if isinstance(found, str):
         typer.echo(f"transcript: {where}: {found}", err=True)
         return None

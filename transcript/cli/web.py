@@ -38,8 +38,18 @@ def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Largest upload accepted, in MB.")] = 20,
+    status: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--status",
+            help="The issuer's signed status list (a file, read again for each check, or an http(s) "
+            "URL, fetched at most every five minutes): documents are checked against it, failing closed.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Serve the verification page (and its JSON API at /api/verify) until Ctrl-C."""
+    """Serve the verification page (its JSON API at /api/verify, and /api/verify/batch for ZIP
+    archives of files) until Ctrl-C."""
     try:
         import uvicorn
 
@@ -59,6 +69,13 @@ def serve_command(
         allowed = SignerList.from_file(signers) if signers else None
     except TrustError as exc:
         raise _fail(str(exc)) from None
-    application = create_app(settings, signers=allowed, max_bytes=max_mb * 1024 * 1024)
+    from transcript.status.fetch import ListSource
+
+    application = create_app(
+        settings,
+        signers=allowed,
+        max_bytes=max_mb * 1024 * 1024,
+        status_list=ListSource(status) if status else None,
+    )
     typer.echo(f"Verification page at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning")

@@ -155,6 +155,7 @@ def _start(settings: IssueSettings) -> None:
         scale=institution.scale,
         trust=trust,
         xml_signer=XmlSigner(identity, timestamps=stamps, check_content=False),
+        status_url=institution.status_url,
         pdf_signer=PdfSigner(identity, settings.pades, stamps, trust),
     )
 
@@ -248,6 +249,7 @@ def _produce(
             file_name=f"{student_id}.xml",
             demo=settings.demo,
             lap=lap,
+            status_url=w["status_url"],
         )
     return files, verified
 

@@ -35,6 +35,7 @@ ED_PROPERTIES = (
     ("DocumentReferenceID", "The document's reference number (TranscriptID)"),
     ("DocumentVersion", "The version of the document standard"),
     ("DocumentFileName", "The file name of the embedded XML document"),
+    ("DocumentStatusList", "Where the issuer publishes the document's status (a signed status list)"),
 )
 
 
@@ -111,6 +112,7 @@ def package_pdf(
     transcript: Transcript | None = None,
     signature_room: int = 0,
     producer: str = PRODUCER,
+    status_url: str | None = None,
 ) -> bytes:
     """PDF/A-3U from a rendered transcript, with `signed_xml` embedded as its alternative form.
 
@@ -121,7 +123,8 @@ def package_pdf(
     PAdES B-B signature of that many bytes, which `PdfSigner.sign` fills in place
     (see `transcript.sign.cades`). `producer` is what the document information and the XMP
     both name as the producer (`PdfSigner.producer`: PDF/A requires the two to agree, and
-    pyHanko's updates name itself in both).
+    pyHanko's updates name itself in both). `status_url` is where the issuer publishes the
+    document's status: recorded in the XMP, which the PDF signature covers.
     """
     model = transcript if transcript is not None else load(signed_xml)
     context = model.transcript_context
@@ -138,6 +141,8 @@ def package_pdf(
             "DocumentVersion": context.version,
             "DocumentFileName": file_name,
         }
+        if status_url:
+            ed["DocumentStatusList"] = status_url
         for key in list(info.keys()):
             del info[key]
         info["/Title"] = title

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -11,9 +14,11 @@ from transcript.status.listformat import MAX_LIST_BYTES
 TIMEOUT = 15.0
 
 
-def read_list(where: str, *, timeout: float = TIMEOUT) -> bytes | str:
+def read_list(where: str, *, timeout: float = TIMEOUT, urls_only: bool = False) -> bytes | str:
     """The bytes of the list at `where` (a path or an http(s) URL), or why they cannot be had.
-    Never more than `MAX_LIST_BYTES` + 1 bytes are read (the reader then refuses the list)."""
+    Never more than `MAX_LIST_BYTES` + 1 bytes are read (the reader then refuses the list).
+    `urls_only`: `where` came from a document, so only an http(s) URL is fetched, never a
+    local file."""
     if where.startswith(("https://", "http://")):
         request = urllib.request.Request(where, headers={"Accept": "application/statuslist+jwt"})
         try:
@@ -23,8 +28,34 @@ def read_list(where: str, *, timeout: float = TIMEOUT) -> bytes | str:
             return f"the status list could not be fetched (HTTP {exc.code})"
         except (urllib.error.URLError, OSError, ValueError) as exc:
             return f"the status list could not be fetched ({getattr(exc, 'reason', exc)})"
+    if urls_only:
+        return "the document's status list address is not an http(s) URL"
     try:
         with open(Path(where), "rb") as file:
             return file.read(MAX_LIST_BYTES + 1)
     except OSError as exc:
         return f"the status list cannot be read ({exc.strerror or exc})"
+
+
+class ListSource:
+    """A status list kept current for a server: a file is read again for every use (a cheap
+    read; publishing replaces it atomically), a URL fetched again once `refresh` has passed.
+    Called, it gives the list's bytes, or None when they cannot be had."""
+
+    def __init__(self, where: str, *, refresh: float = 300.0) -> None:
+        self.where = where
+        self.refresh = refresh
+        self._lock = threading.Lock()
+        self._cached: bytes | None = None
+        self._fetched = -math.inf
+
+    def __call__(self) -> bytes | None:
+        if not self.where.startswith(("https://", "http://")):
+            found = read_list(self.where)
+            return found if isinstance(found, bytes) else None
+        with self._lock:
+            if time.monotonic() - self._fetched >= self.refresh:
+                found = read_list(self.where)
+                self._cached = found if isinstance(found, bytes) else None
+                self._fetched = time.monotonic()
+            return self._cached

@@ -400,6 +400,7 @@ def _checks(
         add(Check.skipped("binding", "the embedded XML's content could not be read"))
         return
     reference = _xmp_value(signed, "DocumentReferenceID")
+    draft.status_url = _xmp_value(signed, "DocumentStatusList")
     if reference != inner.summary.document_id:
         raise stop(
             "binding",

@@ -243,6 +243,7 @@ class VerificationReport:
     document_sha256: str | None = None  # of the signed XML file (standalone, or inside the package)
     document_status: str | None = None  # valid, revoked, suspended, superseded; None: not checked
     superseded_by: str | None = None  # the replacing document's number, when the list tells it
+    status_url: str | None = None  # where the issuer publishes its status list (signed XMP)
 
     @property
     def ok(self) -> bool:
@@ -266,6 +267,7 @@ class VerificationReport:
             "level": self.level,
             "document_status": self.document_status,
             "superseded_by": self.superseded_by,
+            "status_url": self.status_url,
             "document_sha256": self.document_sha256,
             "signer": self.signer.to_dict() if self.signer else None,
             "pdf_signer": self.pdf_signer.to_dict() if self.pdf_signer else None,
@@ -313,6 +315,10 @@ class VerificationReport:
         if self.document_status:
             successor = f" by {self.superseded_by}" if self.superseded_by else ""
             lines.append(f"  Status       {self.document_status}{successor} (the issuer's status list)")
+        elif self.status_url and self.check("status") is None:
+            lines.append(
+                f"  Status       not checked: the issuer publishes it at {self.status_url} (--fetch)"
+            )
         if self.level:
             lines.append(f"  Form         {self.level}: {FORMS.get(self.level, '')}")
         if self.pdf_signer:
@@ -378,6 +384,7 @@ class ReportDraft:
         self.document_sha256: str | None = None
         self.document_status: str | None = None
         self.superseded_by: str | None = None
+        self.status_url: str | None = None
 
     def add(self, check: Check) -> None:
         self.checks.append(check)
@@ -429,4 +436,5 @@ class ReportDraft:
             document_sha256=self.document_sha256,
             document_status=self.document_status,
             superseded_by=self.superseded_by,
+            status_url=self.status_url,
         )

@@ -10,6 +10,7 @@ each other. Every response carries a strict Content-Security-Policy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,11 +24,16 @@ from transcript import __version__
 from transcript.model.text import pick
 from transcript.pki.trust import TrustSettings
 from transcript.rules.summary import group_by_semester, semester_key
+from transcript.util.archive import ArchiveError, ArchiveLimits, read_zip
 from transcript.verify import SignerList, Status, VerificationReport, verify
+from transcript.verify.batch import problem_row, report_row, to_csv, to_json
+from transcript.verify.status import with_status
 from transcript.web.texts import TEXTS, choose_language
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LIMIT = 20 * 1024 * 1024
+#: ZIP archives of `POST /api/verify/batch`: what a web worker can hold and verify in a request.
+BATCH_LIMITS = ArchiveLimits(archive_bytes=64 * 1024 * 1024, entries=500, total_bytes=256 * 1024 * 1024)
 FONTS = (("regular", 400), ("bold", 700))
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -92,10 +98,18 @@ class _SecurityHeaders:
 
 
 def create_app(
-    trust: TrustSettings, *, signers: SignerList | None = None, max_bytes: int = DEFAULT_LIMIT
+    trust: TrustSettings,
+    *,
+    signers: SignerList | None = None,
+    max_bytes: int = DEFAULT_LIMIT,
+    status_list: Callable[[], bytes | None] | None = None,
+    batch_limits: ArchiveLimits = BATCH_LIMITS,
 ) -> FastAPI:
     """The verification web application (ASGI), trusting only `trust` (and, when given, only
-    the signers `signers` lists for each institution)."""
+    the signers `signers` lists for each institution). `status_list` gives the current signed
+    status list (its bytes, None when it cannot be had) for each verification: documents are
+    then checked against it, failing closed. `batch_limits` bound the ZIP archives of
+    ``POST /api/verify/batch``."""
     app = FastAPI(
         title="Transcript verification",
         version=__version__,
@@ -104,7 +118,22 @@ def create_app(
     )
 
     def _verify(data: bytes) -> VerificationReport:
-        return verify(data, trust, signers=signers)
+        report = verify(data, trust, signers=signers)
+        if status_list is None:
+            return report
+        return with_status(report, status_list(), trust, signers=signers)
+
+    def _verify_batch(archive: bytes) -> list[dict[str, str]]:
+        rows = []
+        try:
+            for entry in read_zip(archive, batch_limits):
+                if entry.data is None:
+                    rows.append(problem_row(entry.name, "TOTAL-FAILED", str(entry.problem)))
+                else:
+                    rows.append(report_row(entry.name, _verify(entry.data)))
+        except ArchiveError as exc:
+            raise UploadProblem(422, "bad_archive", reason=str(exc)) from None
+        return rows
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     style = (HERE / "static" / "style.css").read_bytes()
@@ -141,8 +170,9 @@ def create_app(
         return templates.TemplateResponse(
             request,
             "upload.html",
-            {"t": TEXTS[language], "lang": language, "limit": max_bytes // (1024 * 1024)},
-        )
+            {"t": TEXTS[language], "lang": language, "limit": max_bytes // (1024 * 1024),
+             "batch_limit": batch_limits.archive_bytes // (1024 * 1024)},
+        )  # fmt: skip
 
     @app.post("/verify", response_class=HTMLResponse, include_in_schema=False)
     async def verify_page(
@@ -160,6 +190,7 @@ def create_app(
                 request,
                 "upload.html",
                 {"t": t, "lang": language, "limit": max_bytes // (1024 * 1024),
+                 "batch_limit": batch_limits.archive_bytes // (1024 * 1024),
                  "error": t[exc.key].format(**exc.values)},
                 status_code=exc.status,
             )  # fmt: skip
@@ -180,6 +211,27 @@ def create_app(
             return JSONResponse({"error": TEXTS["en"][exc.key].format(**exc.values)}, status_code=exc.status)
         report = await run_in_threadpool(_verify, data)
         return JSONResponse({"type": kind, **report.to_dict()})
+
+    @app.post("/api/verify/batch")
+    async def api_verify_batch(file: Annotated[UploadFile, File()], format: str = "json") -> Response:
+        """Verify every file of an uploaded ZIP archive: one row per file, as JSON (the default)
+        or CSV (`?format=csv`). The archive is read in memory within limits on its size, the
+        number of files, each file's size, the total, the compression ratio and the names."""
+        try:
+            archive = await read_upload(file, batch_limits.archive_bytes)
+            if archive[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
+                raise UploadProblem(415, "not_zip")
+            rows = await run_in_threadpool(_verify_batch, archive)
+        except UploadProblem as exc:
+            text = TEXTS["en"].get(exc.key, "{reason}")
+            return JSONResponse({"error": text.format(**exc.values)}, status_code=exc.status)
+        if format == "csv":
+            return Response(
+                to_csv(rows),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="verification-report.csv"'},
+            )
+        return Response(to_json(rows), media_type="application/json")
 
     return app
 

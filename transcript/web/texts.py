@@ -11,6 +11,14 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "choose": "แฟ้มที่ได้รับ",
         "submit": "ตรวจสอบ",
+        "batch_title": "ตรวจสอบหลายแฟ้มพร้อมกัน",
+        "batch_choose": "แฟ้ม ZIP ที่รวมใบประมวลผลการศึกษาหลายฉบับ",
+        "batch_submit": "ตรวจสอบทั้งหมดและดาวน์โหลดรายงาน (CSV)",
+        "batch_note": (
+            "หนึ่งแถวต่อหนึ่งแฟ้ม: ผลการตรวจสอบ เหตุผล เลขที่เอกสาร รหัสและชื่อนักศึกษา "
+            "ค่าเฉลี่ยสะสม สถานะ ขนาดไม่เกิน {limit} MB"
+        ),
+        "not_zip": "รับเฉพาะแฟ้ม ZIP",
         "privacy": "แฟ้มถูกตรวจในหน่วยความจำ ไม่มีการเก็บหรือบันทึกไว้ ขนาดไม่เกิน {limit} MB",
         "genuine": "ของจริง: ลายมือชื่ออิเล็กทรอนิกส์ถูกต้องและเชื่อถือได้",
         "forged": "ไม่ใช่ของจริง",
@@ -52,6 +60,14 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "choose": "The file you received",
         "submit": "Verify",
+        "batch_title": "Verify many files at once",
+        "batch_choose": "A ZIP file of transcripts",
+        "batch_submit": "Verify them all and download the report (CSV)",
+        "batch_note": (
+            "One row per file: verdict, reason, document and student numbers, names, GPAX, status. "
+            "Up to {limit} MB."
+        ),
+        "not_zip": "Only ZIP files are accepted",
         "privacy": "The file is checked in memory, never stored or logged. Up to {limit} MB.",
         "genuine": "Genuine: the signature is valid and trusted",
         "forged": "Not genuine",

@@ -1,0 +1,88 @@
+"""The verification page with a status list, and its batch API for ZIP archives."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from fastapi.testclient import TestClient
+
+from transcript.status.register import StatusRegister
+from transcript.util.archive import ArchiveLimits
+from transcript.web import create_app
+
+from .test_status import issued  # noqa: F401 - the fixture
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def site(issued) -> dict:  # noqa: F811
+    out = issued["out"]
+    students = sorted(issued["numbers"])
+    register = StatusRegister(out)
+    register.record("revoke", issued["numbers"][students[0]], reason="issued in error", operator="t")
+    listing = register.publish(issued["identity"])
+    files = {f"{s}.{ext}": (out / f"{s}.{ext}").read_bytes() for s in students for ext in ("xml", "en.pdf")}
+    app = create_app(issued["trust"], status_list=lambda: listing)
+    small = create_app(
+        issued["trust"], batch_limits=ArchiveLimits(archive_bytes=2_000_000, entries=5, ratio=50)
+    )
+    return {"client": TestClient(app), "small": TestClient(small), "files": files, "revoked": students[0]}
+
+
+def test_the_page_and_the_api_say_revoked(site) -> None:
+    revoked = site["files"][f"{site['revoked']}.en.pdf"]
+    body = site["client"].post("/api/verify", files={"file": ("t.pdf", revoked)}).json()
+    assert (body["verdict"], body["sub_indication"], body["document_status"]) == (
+        "TOTAL-FAILED", "DOCUMENT_REVOKED", "revoked",
+    )  # fmt: skip
+    page = site["client"].post("/verify", files={"file": ("t.pdf", revoked)}, data={"lang": "en"})
+    assert page.status_code == 200 and "revoked" in page.text
+    genuine = next(v for k, v in site["files"].items() if not k.startswith(site["revoked"]))
+    assert (
+        site["client"].post("/api/verify", files={"file": ("g", genuine)}).json()["verdict"] == "TOTAL-PASSED"
+    )
+
+
+def test_a_zip_of_files_gives_one_row_each_as_json_or_csv(site) -> None:
+    entries = {**site["files"], "readme.txt": b"not a transcript"}
+    archive = _zip(entries)
+    response = site["client"].post("/api/verify/batch", files={"file": ("batch.zip", archive)})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["files"] == len(entries) and body["genuine"] == 4
+    verdicts = {row["file"]: (row["verdict"], row["status"]) for row in body["rows"]}
+    assert verdicts[f"{site['revoked']}.xml"] == ("TOTAL-FAILED", "revoked")
+    assert verdicts["readme.txt"][0] == "TOTAL-FAILED"
+    as_csv = site["client"].post("/api/verify/batch?format=csv", files={"file": ("batch.zip", archive)})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert len(rows) == len(entries)
+
+
+def test_archives_that_abuse_the_batch_are_refused(site) -> None:
+    small = site["small"]
+    not_zip = small.post("/api/verify/batch", files={"file": ("x.zip", b"%PDF-1.7 not a zip")})
+    assert not_zip.status_code == 415
+    too_many = small.post(
+        "/api/verify/batch", files={"file": ("x.zip", _zip({f"{n}.xml": b"<x/>" for n in range(6)}))}
+    )
+    assert too_many.status_code == 422 and "more than" in too_many.json()["error"]
+    too_large = small.post("/api/verify/batch", files={"file": ("x.zip", b"PK\x03\x04" + bytes(2_100_000))})
+    assert too_large.status_code == 413
+    bomb = small.post(
+        "/api/verify/batch",
+        files={"file": ("x.zip", _zip({"bomb.xml": bytes(1_000_000), "../up.xml": b"<x/>"}))},
+    )
+    rows = {row["file"]: row for row in json.loads(bomb.content)["rows"]}
+    assert "ZIP bomb" in rows["bomb.xml"]["reason"] and "plain relative path" in rows["../up.xml"]["reason"]
