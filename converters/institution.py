@@ -113,6 +113,7 @@ class Institution:
     id_format: str
     source: str = field(default="<mapping>")
     status_url: str | None = None  # where the signed status list is published ([transcript] status_url)
+    verify_url: str | None = None  # the institution's verification site: the QR code opens it
 
     def semester_texts(self, code: str) -> list[Text]:
         return [Text(value=t.value, language_id=t.language_id) for t in self.semester_names[code]]
@@ -259,12 +260,13 @@ def institution_from_mapping(table: Mapping[str, Any], *, base: Path, source: st
             "transcript.id_format",
             f"{exc!r}; it may use {{organization_id}}, {{student_id}} and {{issued:%Y%m%d}}",
         ) from None
-    status_url = doc.get("status_url")
-    if status_url is not None and (
-        not isinstance(status_url, str)
-        or not re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]{1,300}", status_url.strip())
-    ):
-        raise fail("transcript.status_url", "must be an http(s) URL of up to 300 characters")
+    status_url, verify_url = doc.get("status_url"), doc.get("verify_url")
+    for key, value in (("status_url", status_url), ("verify_url", verify_url)):
+        if value is not None and (
+            not isinstance(value, str)
+            or not re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]{1,200}", value.strip())
+        ):
+            raise fail(f"transcript.{key}", "must be an http(s) URL of up to 200 characters")
     return Institution(
         organization=organization,
         scale=scale,
@@ -277,4 +279,5 @@ def institution_from_mapping(table: Mapping[str, Any], *, base: Path, source: st
         id_format=id_format,
         source=source,
         status_url=status_url.strip() if status_url else None,
+        verify_url=verify_url.strip() if verify_url else None,
     )

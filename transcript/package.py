@@ -20,6 +20,7 @@ def build_packages(
     file_name: str,
     demo: bool = False,
     status_url: str | None = None,
+    verify_url: str | None = None,
 ) -> dict[str, bytes]:
     """The signed PDF/A-3 of each edition in `langs`, all from one verification of the XML.
 
@@ -31,7 +32,14 @@ def build_packages(
     packages = {}
     for lang in dict.fromkeys(langs):
         packages[lang] = package_verified(
-            signed_xml, report, lang, signer=signer, file_name=file_name, demo=demo, status_url=status_url
+            signed_xml,
+            report,
+            lang,
+            signer=signer,
+            file_name=file_name,
+            demo=demo,
+            status_url=status_url,
+            verify_url=verify_url,
         )
     return packages
 
@@ -46,13 +54,14 @@ def package_verified(
     demo: bool = False,
     lap: Callable[[str], None] | None = None,
     status_url: str | None = None,
+    verify_url: str | None = None,
 ) -> bytes:
     """One edition's signed PDF/A-3 of `signed_xml`, from `report`, its verification
     (TOTAL-PASSED, or `RenderError`): rendered from what the signature covers, packaged with
     the signed file byte for byte, signed. `lap(stage)` is called after each of render,
     package and sign-pdf (for timing)."""
     mark = lap or (lambda stage: None)
-    pdf = render_verified(report, lang, require_valid=True, demo=demo)
+    pdf = render_verified(report, lang, require_valid=True, demo=demo, verify_url=verify_url)
     mark("render")
     packaged = package_pdf(
         signed_xml,

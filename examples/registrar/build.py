@@ -507,6 +507,9 @@ id_format = "{organization_id}-{student_id}-{issued:%Y%m%d}"
 # Where `transcript status publish` writes are served: recorded in every signed PDF, so that
 # `transcript verify --fetch` checks that a transcript still stands (docs/status.md).
 # status_url = "https://registrar.example.ac.th/transcripts/status.jwt"
+# The verification site (`transcript serve` behind it): the QR code on every page opens this
+# document's page there, with its number and the SHA-256 of the signed file.
+# verify_url = "https://verify.example.ac.th/"
 """
 
 FLAT_COLUMNS_PROFILE = "sql-flat"

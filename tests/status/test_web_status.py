@@ -86,3 +86,66 @@ def test_archives_that_abuse_the_batch_are_refused(site) -> None:
     )
     rows = {row["file"]: row for row in json.loads(bomb.content)["rows"]}
     assert "ZIP bomb" in rows["bomb.xml"]["reason"] and "plain relative path" in rows["../up.xml"]["reason"]
+
+
+def test_a_qr_code_from_the_page_opens_the_documents_page(tmp_path) -> None:
+    """institution.toml names the verification site; the QR code on a rendered page opens
+    that document's page, which shows the published status (found by the file's digest) and
+    confirms that the file in hand matches, without ever calling it genuine from the link."""
+    import subprocess
+    import urllib.parse
+
+    from tests.helpers import require_tool
+    from transcript.issuing.run import issue_export
+    from transcript.pki.keys import load_identity, password_from
+    from transcript.pki.trust import TrustSettings
+
+    from ..issuing.test_issue import small_export
+
+    zbarimg, pdftoppm = require_tool("zbarimg"), require_tool("pdftoppm")
+    export = small_export(tmp_path / "export", 2)
+    institution = export / "institution.toml"
+    site_url = "https://verify.example.ac.th/"
+    text = institution.read_text(encoding="utf-8").replace(
+        "[transcript]\n", f'[transcript]\nverify_url = "{site_url}"\n', 1
+    )
+    institution.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    report = issue_export(export, out, jobs=1, languages=("en",), pades="B-B", timestamp=False)
+    assert report.ok
+    first, second = sorted(s.student_id for s in report.students)
+    pdf = out / f"{first}.en.pdf"
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "200", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True
+    )
+    decoded = subprocess.run(
+        [zbarimg, "-q", "--raw", str(next(tmp_path.glob("p*.png")))], capture_output=True, text=True
+    ).stdout.strip()
+    address = urllib.parse.urlsplit(decoded)
+    assert decoded.startswith(f"{site_url}d/") and address.query.startswith("sha256=")
+    digest = urllib.parse.parse_qs(address.query)["sha256"][0]
+    assert digest == __import__("hashlib").sha256((out / f"{first}.xml").read_bytes()).hexdigest()
+    pki = out / "demo-pki"
+    identity = load_identity(
+        pki / "registrar.p12", password=password_from(password_file=pki / "registrar-password.txt")
+    )
+    trust = TrustSettings.from_files([pki / "root.pem"], [pki / "root.crl", pki / "issuing-ca.crl"])
+    register = StatusRegister(out)
+    document = next(s.document_id for s in report.students if s.student_id == first)
+    register.record("revoke", document or "", reason="issued in error", operator="t")
+    listing = register.publish(identity)
+    client = TestClient(create_app(trust, status_list=lambda: listing))
+    page = client.get(f"{address.path}?{address.query}&lang=en")
+    assert page.status_code == 200
+    assert document in page.text and "revoked" in page.text and "does not prove" in page.text
+    same = client.post(
+        "/verify", files={"file": ("t.pdf", pdf.read_bytes())}, data={"lang": "en", "expected": digest}
+    )
+    assert "This file matches the QR code" in same.text
+    other = (out / f"{second}.en.pdf").read_bytes()
+    differs = client.post(
+        "/verify", files={"file": ("o.pdf", other)}, data={"lang": "en", "expected": digest}
+    )
+    assert "does NOT match" in differs.text
+    bare = TestClient(create_app(trust)).get(f"{address.path}?{address.query}&lang=en")
+    assert "does not check the institution" in bare.text

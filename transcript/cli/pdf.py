@@ -131,6 +131,15 @@ def package_command(
         typer.Option("--tsa", help="RFC 3161 time-stamp authority (needed from B-T up).", show_default=False),
     ] = None,
     no_timestamp: NoTimestamp = False,
+    verify_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--verify-url",
+            help="Your verification site (transcript serve): the QR code on every page opens the "
+            "document's page there.",
+            show_default=False,
+        ),
+    ] = None,
     status_url: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -173,8 +182,9 @@ def package_command(
     from transcript.sign.profile import profile_problem
     from transcript.util.files import write_atomically
 
-    if status_url is not None and not status_url.startswith(("https://", "http://")):
-        raise _fail(f"--status-url must be an http(s) URL, not {status_url!r}")
+    for option, url in (("--status-url", status_url), ("--verify-url", verify_url)):
+        if url is not None and not url.startswith(("https://", "http://")):
+            raise _fail(f"{option} must be an http(s) URL, not {url!r}")
     problem = profile_problem(pades.value, time_stamp_authority=tsa is not None, timestamp=not no_timestamp)
     if problem:
         raise _fail(problem)
@@ -195,7 +205,13 @@ def package_command(
         editions = [edition.value for edition in dict.fromkeys(lang)]
         try:
             pdfs = build_packages(
-                data, editions, trust=settings, signer=signer, file_name=path.name, status_url=status_url
+                data,
+                editions,
+                trust=settings,
+                signer=signer,
+                file_name=path.name,
+                status_url=status_url,
+                verify_url=verify_url,
             )
         except (RenderError, InvalidDocument) as exc:
             typer.echo(f"{path}: not packaged: {exc}", err=True)

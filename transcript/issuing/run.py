@@ -156,6 +156,7 @@ def _start(settings: IssueSettings) -> None:
         trust=trust,
         xml_signer=XmlSigner(identity, timestamps=stamps, check_content=False),
         status_url=institution.status_url,
+        verify_url=institution.verify_url,
         pdf_signer=PdfSigner(identity, settings.pades, stamps, trust),
     )
 
@@ -250,6 +251,7 @@ def _produce(
             demo=settings.demo,
             lap=lap,
             status_url=w["status_url"],
+            verify_url=w["verify_url"],
         )
     return files, verified
 

@@ -60,7 +60,12 @@ def render_pdf(
 
 
 def render_verified(
-    report: VerificationReport, lang: str = "th", *, require_valid: bool = False, demo: bool = False
+    report: VerificationReport,
+    lang: str = "th",
+    *,
+    require_valid: bool = False,
+    demo: bool = False,
+    verify_url: str | None = None,
 ) -> bytes:
     """Render from a verification report: what its signature covers, marked by its verdict.
 
@@ -81,8 +86,9 @@ def render_verified(
         signing_time=report.signing_time,
         timestamp_time=report.timestamp_time,
         reason=reason,
-        digest=hashlib.sha256(report.signed_xml).hexdigest(),
+        digest=report.document_sha256 or hashlib.sha256(report.signed_xml).hexdigest(),
         demo=demo,
+        verify_url=verify_url,
     )
     return _build(report.transcript, lang, stamp)
 

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import io
 import threading
+import urllib.parse
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ class Stamp:
     reason: str | None = None
     digest: str = ""
     demo: bool = False
+    verify_url: str | None = None  # the institution's verification site: the QR code opens it
 
 
 @dataclass
@@ -437,6 +439,12 @@ def qr_operators(payload: str) -> tuple[int, str]:
     return count, "\n".join([*rectangles, "f"])
 
 
+def document_page_url(verify_url: str, document_id: str, digest: str) -> str:
+    """The address of a document's page on its institution's verification site: the document
+    number and the SHA-256 of the signed XML file (`transcript serve` answers it)."""
+    return f"{verify_url.rstrip('/')}/d/{urllib.parse.quote(document_id, safe='')}?sha256={digest}"
+
+
 class _Furniture:
     """Draws what every page carries: the running header, footer and watermark."""
 
@@ -445,7 +453,10 @@ class _Furniture:
         self._qr_drawn = False
 
     def _qr_payload(self) -> str:
-        return f"TRANSCRIPT:{self.b.t.transcript_context.transcript_id}\nSHA-256:{self.b.stamp.digest}"
+        document = self.b.t.transcript_context.transcript_id
+        if self.b.stamp.verify_url:
+            return document_page_url(self.b.stamp.verify_url, document, self.b.stamp.digest)
+        return f"TRANSCRIPT:{document}\nSHA-256:{self.b.stamp.digest}"
 
     def later_header(self, canvas: Canvas, doc: Any) -> None:
         b = self.b
@@ -487,7 +498,7 @@ class _Furniture:
         lines.append(
             (
                 f"{labels['page'].format(page=page, pages=pages)} · {labels['document_id']} "
-                f"{b.t.transcript_context.transcript_id} · {labels['qr']}",
+                f"{b.t.transcript_context.transcript_id} · {labels['qr_url' if stamp.verify_url else 'qr']}",
                 b.s.tiny,
             )
         )

@@ -12,7 +12,10 @@ warning under ``soft``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
+
+from cryptography import x509
 
 from transcript.pki.trust import TrustSettings
 from transcript.status.listformat import (
@@ -75,6 +78,88 @@ def with_status(
     return draft.freeze()
 
 
+@dataclass(frozen=True)
+class TrustedList:
+    """A status list whose signature, signer and freshness have been checked."""
+
+    content: ListContent
+    signer: x509.Certificate
+
+    @property
+    def signer_organization(self) -> str:
+        names = self.signer.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)
+        return str(names[0].value) if names else self.signer.subject.rfc4514_string()
+
+
+def read_trusted(
+    data: bytes | None,
+    trust: TrustSettings,
+    *,
+    institutions: list[str] | None,
+    signers: SignerList | None = None,
+    source: str = "the status list",
+) -> TrustedList | str:
+    """The list, once its signature verifies, its signer chains to a trusted root (and, given
+    `institutions`, may sign for them) and it is current; else why not, in words."""
+    if data is None:
+        return f"{source} could not be obtained"
+    try:
+        claims, chain = read_signed(data)
+    except StatusListError as exc:
+        return f"{source}: {exc}"
+    now = trust.at or dt.datetime.now(dt.timezone.utc)
+    path = check_path("status", chain[0], chain[1:], trust, now, False)
+    if path.status not in (Status.PASSED, Status.WARNING):
+        return f"{source} is signed by a certificate that cannot be trusted ({path.detail})"
+    if institutions is not None:
+        allowed = check_signer("status", chain[0], institutions, signers, role="the status list's signer")
+        if allowed.status is not Status.PASSED:
+            return f"{source} is not signed for the document's institution ({allowed.detail})"
+    try:
+        content = ListContent.from_claims(claims)
+    except StatusListError as exc:
+        return f"{source}: {exc}"
+    if content.issued > now + CLOCK_SKEW:
+        return f"{source} says it was issued at {content.issued.isoformat()}, in the future"
+    if now > content.next_update:
+        return (
+            f"{source} is stale: its next update was due at {content.next_update.isoformat()} "
+            "(ask the issuer for the current one)"
+        )
+    return TrustedList(content, chain[0])
+
+
+def lookup(listing: TrustedList, sha256_hex: str) -> tuple[Check, DocumentStatus | None, str | None]:
+    """The status check of the document whose signed XML file has this SHA-256."""
+    content = listing.content
+    key = document_key(sha256_hex)
+    status = content.status_of(key)
+    when = f"list of {content.issued.isoformat()}, next update {content.next_update.isoformat()}"
+    if status is None:
+        return _unknown(f"the status list does not list this document ({when})")
+    if status is DocumentStatus.VALID:
+        return Check.passed("status", f"the issuer lists the document as valid ({when})"), status, None
+    if status is DocumentStatus.REVOKED:
+        words = f"the issuer has revoked (withdrawn) this document ({when})"
+        return Check.problem("status", SubIndication.DOCUMENT_REVOKED, words), status, None
+    if status is DocumentStatus.SUSPENDED:
+        words = f"the issuer has suspended this document ({when})"
+        return Check.problem("status", SubIndication.DOCUMENT_SUSPENDED, words), status, None
+    sealed = content.superseded_by.get(key)
+    successor = open_successor(sealed, sha256_hex) if sealed else None
+    named = f"document {successor}" if successor else "a newer document"
+    words = f"the issuer has replaced this document by {named} ({when})"
+    return Check.problem("status", SubIndication.DOCUMENT_SUPERSEDED, words), status, successor
+
+
+def _unknown(why: str) -> tuple[Check, None, None]:
+    return (
+        Check.problem("status", SubIndication.STATUS_UNKNOWN, f"status could not be checked: {why}"),
+        None,
+        None,
+    )
+
+
 def _status(
     report: VerificationReport,
     data: bytes | None,
@@ -82,74 +167,10 @@ def _status(
     signers: SignerList | None,
     source: str,
 ) -> tuple[Check, DocumentStatus | None, str | None]:
-    def unknown(why: str) -> tuple[Check, None, None]:
-        return (
-            Check.problem("status", SubIndication.STATUS_UNKNOWN, f"status could not be checked: {why}"),
-            None,
-            None,
-        )
-
-    if data is None:
-        return unknown(f"{source} could not be obtained")
-    try:
-        claims, chain = read_signed(data)
-    except StatusListError as exc:
-        return unknown(f"{source}: {exc}")
-    now = trust.at or dt.datetime.now(dt.timezone.utc)
-    path = check_path("status", chain[0], chain[1:], trust, now, False)
-    if path.status not in (Status.PASSED, Status.WARNING):
-        return unknown(f"{source} is signed by a certificate that cannot be trusted ({path.detail})")
-    allowed = check_signer(
-        "status", chain[0], institution_names(report.transcript), signers, role="the status list's signer"
+    listing = read_trusted(
+        data, trust, institutions=institution_names(report.transcript), signers=signers, source=source
     )
-    if allowed.status is not Status.PASSED:
-        return unknown(f"{source} is not signed for the document's institution ({allowed.detail})")
-    try:
-        content = ListContent.from_claims(claims)
-    except StatusListError as exc:
-        return unknown(f"{source}: {exc}")
-    if content.issued > now + CLOCK_SKEW:
-        return unknown(f"{source} says it was issued at {content.issued.isoformat()}, in the future")
-    if now > content.next_update:
-        return unknown(
-            f"{source} is stale: its next update was due at {content.next_update.isoformat()} "
-            "(ask the issuer for the current one)"
-        )
+    if isinstance(listing, str):
+        return _unknown(listing)
     assert report.document_sha256 is not None
-    key = document_key(report.document_sha256)
-    status = content.status_of(key)
-    when = f"list of {content.issued.isoformat()}, next update {content.next_update.isoformat()}"
-    if status is None:
-        return unknown(f"{source} does not list this document ({when})")
-    if status is DocumentStatus.VALID:
-        return Check.passed("status", f"the issuer lists the document as valid ({when})"), status, None
-    if status is DocumentStatus.REVOKED:
-        return (
-            Check.problem(
-                "status",
-                SubIndication.DOCUMENT_REVOKED,
-                f"the issuer has revoked (withdrawn) this document ({when})",
-            ),
-            status,
-            None,
-        )
-    if status is DocumentStatus.SUSPENDED:
-        return (
-            Check.problem(
-                "status", SubIndication.DOCUMENT_SUSPENDED, f"the issuer has suspended this document ({when})"
-            ),
-            status,
-            None,
-        )
-    sealed = content.superseded_by.get(key)
-    successor = open_successor(sealed, report.document_sha256) if sealed else None
-    named = f"document {successor}" if successor else "a newer document"
-    return (
-        Check.problem(
-            "status",
-            SubIndication.DOCUMENT_SUPERSEDED,
-            f"the issuer has replaced this document by {named} ({when})",
-        ),
-        status,
-        successor,
-    )
+    return lookup(listing, report.document_sha256)

@@ -10,6 +10,7 @@ each other. Every response carries a strict Content-Security-Policy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,7 +28,7 @@ from transcript.rules.summary import group_by_semester, semester_key
 from transcript.util.archive import ArchiveError, ArchiveLimits, read_zip
 from transcript.verify import SignerList, Status, VerificationReport, verify
 from transcript.verify.batch import problem_row, report_row, to_csv, to_json
-from transcript.verify.status import with_status
+from transcript.verify.status import lookup, read_trusted, with_status
 from transcript.web.texts import TEXTS, choose_language
 
 HERE = Path(__file__).resolve().parent
@@ -179,6 +180,7 @@ def create_app(
         request: Request,
         file: Annotated[UploadFile, File()],
         lang: Annotated[str | None, Form()] = None,
+        expected: Annotated[str | None, Form()] = None,
     ) -> HTMLResponse:
         language = choose_language(lang, request.headers.get("accept-language"))
         t = TEXTS[language]
@@ -195,11 +197,52 @@ def create_app(
                 status_code=exc.status,
             )  # fmt: skip
         report = await run_in_threadpool(_verify, data)
+        # From a QR code's page: does the file in hand match the digest the code quotes?
+        match = None if not expected else report.document_sha256 == expected.strip().lower()
         return templates.TemplateResponse(
             request,
             "result.html",
-            {"t": t, "lang": language, "kind": kind, "r": report, "view": _view(report, language)},
+            {
+                "t": t,
+                "lang": language,
+                "kind": kind,
+                "r": report,
+                "view": _view(report, language),
+                "match": match,
+            },
         )
+
+    @app.get("/d/{document_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def document_page(
+        request: Request, document_id: str, sha256: str = "", lang: str | None = None
+    ) -> HTMLResponse:
+        """What a QR code opens: the document's status from the published list, found by the
+        digest the code quotes, and a form to check the file in hand. Never a verdict on the
+        document from the address alone."""
+        language = choose_language(lang, request.headers.get("accept-language"))
+        t = TEXTS[language]
+        digest = sha256.strip().lower() if re.fullmatch(r"[0-9a-fA-F]{64}", sha256.strip()) else ""
+        tone, words = "unknown", t["doc_not_published"]
+        if status_list is not None and digest:
+            listing = await run_in_threadpool(
+                read_trusted, status_list(), trust, institutions=None, signers=signers
+            )
+            if isinstance(listing, str):
+                words = t["doc_unknown"].format(reason=listing)
+            else:
+                check, status, successor = lookup(listing, digest)
+                if status is None:
+                    words = t["doc_unknown"].format(reason=check.detail)
+                else:
+                    tone = "genuine" if status.word == "valid" else "forged"
+                    words = t[f"status_{status.word}"] + (f" ({successor})" if successor else "")
+                    words += f" · {listing.signer_organization}"
+        return templates.TemplateResponse(
+            request,
+            "document.html",
+            {"t": t, "lang": language, "document_id": document_id[:120], "digest": digest, "tone": tone,
+             "status_words": words, "limit": max_bytes // (1024 * 1024)},
+        )  # fmt: skip
 
     @app.post("/api/verify")
     async def api_verify(file: Annotated[UploadFile, File()]) -> JSONResponse:

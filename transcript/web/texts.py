@@ -19,6 +19,23 @@ TEXTS: dict[str, dict[str, str]] = {
             "ค่าเฉลี่ยสะสม สถานะ ขนาดไม่เกิน {limit} MB"
         ),
         "not_zip": "รับเฉพาะแฟ้ม ZIP",
+        "doc_title": "เอกสารตามรหัส QR",
+        "doc_status": "สถานะตามประกาศของสถาบัน",
+        "doc_no_digest": "(ไม่มีในลิงก์)",
+        "doc_link_alone": (
+            "ลิงก์หรือรหัส QR เพียงอย่างเดียวไม่ได้พิสูจน์ว่าเอกสารที่ท่านถืออยู่เป็นของจริง "
+            "เพราะใครก็สร้างรหัส QR ได้ โปรดขอแฟ้มจากเจ้าของเอกสารแล้วตรวจสอบด้านล่าง "
+            "ระบบจะบอกว่าแฟ้มเป็นของจริงหรือไม่ และตรงกับรหัส QR นี้หรือไม่"
+        ),
+        "doc_upload": "แฟ้มเอกสาร (PDF หรือ XML) เพื่อยืนยันว่าตรงกับรหัส QR",
+        "doc_unknown": "ตรวจสอบสถานะไม่ได้: {reason}",
+        "doc_not_published": "เว็บไซต์นี้ไม่ได้ตรวจสอบประกาศสถานะเอกสาร",
+        "status_valid": "ใช้ได้",
+        "status_revoked": "ถูกเพิกถอน",
+        "status_suspended": "ถูกระงับชั่วคราว",
+        "status_superseded": "ถูกแทนที่ด้วยเอกสารฉบับใหม่",
+        "match": "แฟ้มนี้ตรงกับรหัส QR (SHA-256 เดียวกัน)",
+        "mismatch": "แฟ้มนี้ไม่ตรงกับรหัส QR: เป็นเอกสารคนละฉบับ",
         "privacy": "แฟ้มถูกตรวจในหน่วยความจำ ไม่มีการเก็บหรือบันทึกไว้ ขนาดไม่เกิน {limit} MB",
         "genuine": "ของจริง: ลายมือชื่ออิเล็กทรอนิกส์ถูกต้องและเชื่อถือได้",
         "forged": "ไม่ใช่ของจริง",
@@ -68,6 +85,23 @@ TEXTS: dict[str, dict[str, str]] = {
             "Up to {limit} MB."
         ),
         "not_zip": "Only ZIP files are accepted",
+        "doc_title": "The document of a QR code",
+        "doc_status": "Status, as the institution publishes it",
+        "doc_no_digest": "(not in the link)",
+        "doc_link_alone": (
+            "A link or a QR code alone does not prove that the document in your hands is genuine: "
+            "anyone can make a QR code. Ask its holder for the file and check it below: you will see "
+            "whether it is genuine and whether it is the document of this QR code."
+        ),
+        "doc_upload": "The document's file (PDF or XML), to confirm it matches the QR code",
+        "doc_unknown": "The status could not be checked: {reason}",
+        "doc_not_published": "This site does not check the institution's status list",
+        "status_valid": "valid",
+        "status_revoked": "revoked (withdrawn)",
+        "status_suspended": "suspended",
+        "status_superseded": "replaced by a newer document",
+        "match": "This file matches the QR code (the same SHA-256)",
+        "mismatch": "This file does NOT match the QR code: it is another document",
         "privacy": "The file is checked in memory, never stored or logged. Up to {limit} MB.",
         "genuine": "Genuine: the signature is valid and trusted",
         "forged": "Not genuine",
