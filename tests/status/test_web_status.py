@@ -149,3 +149,47 @@ def test_a_qr_code_from_the_page_opens_the_documents_page(tmp_path) -> None:
     assert "does NOT match" in differs.text
     bare = TestClient(create_app(trust)).get(f"{address.path}?{address.query}&lang=en")
     assert "does not check the institution" in bare.text
+
+
+def test_serve_with_two_workers_answers_from_each(issued) -> None:  # noqa: F811
+    """`transcript serve --workers 2`: worker processes build the application from the
+    command's settings (the status list included) and verify."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    out, pki = issued["out"], issued["pki"]
+    listing = out.parent / "served-status.jwt"
+    listing.write_bytes(StatusRegister(out).publish(issued["identity"]))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "transcript"), "serve", "--trust", str(pki / "root.pem"),
+         "--crl", str(pki / "root.crl"), "--crl", str(pki / "issuing-ca.crl"), "--status", str(listing),
+         "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        xml = next(out.glob("6*.xml")).read_bytes()
+        verdicts = {
+            httpx.post(
+                f"http://127.0.0.1:{port}/api/verify", files={"file": ("t.xml", xml)}, timeout=60
+            ).json()["document_status"]
+            for _ in range(6)
+        }
+        assert verdicts <= {"valid", "revoked", "suspended", "superseded"} and len(verdicts) == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -47,6 +47,12 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, help="Server processes: verification uses one core each (default 1)."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the verification page (its JSON API at /api/verify, and /api/verify/batch for ZIP
     archives of files) until Ctrl-C."""
@@ -71,11 +77,37 @@ def serve_command(
         raise _fail(str(exc)) from None
     from transcript.status.fetch import ListSource
 
+    typer.echo(f"Verification page at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    if workers > 1:
+        import json
+        import os
+
+        from transcript.web import SETTINGS_ENV
+
+        # Each worker process builds its own application from the same settings (checked above).
+        os.environ[SETTINGS_ENV] = json.dumps(
+            {
+                "trust": [str(p) for p in trust],
+                "crls": [str(p) for p in crl or []],
+                "revocation": revocation.value,
+                "intermediates": [str(p) for p in intermediate or []],
+                "signers": str(signers) if signers else None,
+                "max_bytes": max_mb * 1024 * 1024,
+                "status": status,
+            }
+        )
+        uvicorn.run(
+            "transcript.web:app_from_environment", factory=True, workers=workers, host=host, port=port,
+            access_log=False, log_level="warning",
+            # A worker busy verifying answers the supervisor's health ping late (its threads share
+            # one interpreter lock); the default of 5 s had busy workers killed mid-request.
+            timeout_worker_healthcheck=60,
+        )  # fmt: skip
+        return
     application = create_app(
         settings,
         signers=allowed,
         max_bytes=max_mb * 1024 * 1024,
         status_list=ListSource(status) if status else None,
     )
-    typer.echo(f"Verification page at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning")

@@ -317,3 +317,33 @@ def _view(report: VerificationReport, language: str) -> dict[str, Any]:
         "graduated": str(graduated)[:10] if graduated else None,
         "failed_checks": [c for c in report.checks if c.status in (Status.FAILED, Status.INDETERMINATE)],
     }
+
+
+#: `transcript serve --workers N`: each worker process builds the application from these
+#: settings (JSON: trust, crls, revocation, intermediates, signers, max_bytes, status).
+SETTINGS_ENV = "TRANSCRIPT_SERVE_SETTINGS"
+
+
+def app_from_environment() -> FastAPI:
+    """The application a server worker process builds for itself (uvicorn's factory), from
+    the settings `transcript serve` put in the environment."""
+    import json
+    import os
+
+    from transcript.status.fetch import ListSource
+
+    settings = json.loads(os.environ[SETTINGS_ENV])
+    trust = TrustSettings.from_files(
+        settings["trust"],
+        settings["crls"],
+        revocation=settings["revocation"],
+        intermediates=settings["intermediates"],
+    )
+    signers = SignerList.from_file(settings["signers"]) if settings.get("signers") else None
+    status = settings.get("status")
+    return create_app(
+        trust,
+        signers=signers,
+        max_bytes=int(settings["max_bytes"]),
+        status_list=ListSource(status) if status else None,
+    )
