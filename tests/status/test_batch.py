@@ -125,3 +125,14 @@ def test_an_entry_that_lies_about_its_size_is_stopped_at_the_limit() -> None:
     archive = archive.replace((4_000_000).to_bytes(4, "little"), (100).to_bytes(4, "little"))
     found = list(read_zip(bytes(archive), ArchiveLimits(entry_bytes=1_000_000, ratio=10**9)))
     assert found[0].data is None and found[0].problem
+
+
+def test_entries_that_fail_their_checksum_still_count_towards_the_total() -> None:
+    """Every entry inflates to its limit and then fails its CRC: what inflating cost counts,
+    so the archive is refused once the total is spent, not after gigabytes."""
+    archive = bytearray(_zip({f"{n}.xml": bytes(1_000_000) for n in range(10)}))
+    for info in zipfile.ZipFile(io.BytesIO(bytes(archive))).infolist():
+        archive = archive.replace(info.CRC.to_bytes(4, "little"), (info.CRC ^ 1).to_bytes(4, "little"))
+    limits = ArchiveLimits(entry_bytes=1_000_000, total_bytes=3_000_000, ratio=10**6)
+    with pytest.raises(ArchiveError, match="once inflated"):
+        list(read_zip(bytes(archive), limits))

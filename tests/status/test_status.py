@@ -17,6 +17,7 @@ import transcript
 from transcript.issuing.run import issue_export
 from transcript.pki.keys import load_identity, password_from
 from transcript.status.listformat import (
+    DocumentStatus,
     StatusListError,
     compress,
     document_key,
@@ -224,8 +225,18 @@ def test_the_status_address_travels_signed_and_is_fetched_under_fetch(tmp_path: 
 
     served = tmp_path / "site"
     served.mkdir()
+    asked: list[str] = []
+
+    class Counting(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            super().do_GET()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+        ("127.0.0.1", 0), functools.partial(Counting, directory=str(served))
     )
     url = f"http://127.0.0.1:{server.server_address[1]}/status.jwt"
     export = export_of(tmp_path / "export", 1)
@@ -256,8 +267,86 @@ def test_the_status_address_travels_signed_and_is_fetched_under_fetch(tmp_path: 
     try:
         fetched = subprocess.run([*command, "--fetch"], capture_output=True, text=True, check=False)
         unfetched = subprocess.run(command, capture_output=True, text=True, check=False)
+        # A document that is not genuine names an address nobody should be sent to.
+        damaged = tmp_path / "damaged.pdf"
+        data = bytearray(pdf.read_bytes())
+        data[len(data) // 3] ^= 0x01
+        damaged.write_bytes(bytes(data))
+        before = len(asked)
+        subprocess.run(
+            [*command[:2], str(damaged), *command[3:], "--fetch"], capture_output=True, check=False
+        )
+        assert len(asked) == before
     finally:
         server.shutdown()
         server.server_close()
     assert fetched.returncode == 1 and "DOCUMENT_REVOKED" in fetched.stdout, fetched.stdout + fetched.stderr
     assert unfetched.returncode == 0 and f"the issuer publishes it at {url}" in unfetched.stdout
+
+
+# ------------------------------------------------------- from the attack review
+
+
+def test_a_copy_with_bytes_added_outside_the_signature_keeps_its_status(issued) -> None:
+    """Whitespace, a comment or CRLF outside the root leave the signature valid and the file's
+    hash changed: the list is keyed by the signed content, so the copy is still found."""
+    out, numbers = issued["out"], issued["numbers"]
+    student = sorted(numbers)[1]  # revoked by the test above, or revoked here
+    register = StatusRegister(out)
+    if register.status_of_number(numbers[student]) is DocumentStatus.VALID:
+        register.record("revoke", numbers[student], reason="issued in error", operator="t")
+    listing = published(issued)
+    xml = (out / f"{student}.xml").read_bytes()
+    for copy in (
+        xml + b"\n\n  ",
+        xml + b"<!-- kept -->",
+        xml.replace(b"\n", b"\r\n"),
+        xml.split(b"?>", 1)[1],
+    ):
+        report = transcript.verify(copy, issued["trust"], status=listing)
+        assert report.sub_indication is SubIndication.DOCUMENT_REVOKED, report.format()
+
+
+def test_a_revoked_file_stays_revoked_when_its_number_is_issued_again(tmp_path: Path) -> None:
+    """Revoke, issue again under the same number (the same day, after a correction), then
+    suspend and reinstate the number: the changes reach the new file only."""
+    export, out = small_export(tmp_path / "export", 1), tmp_path / "out"
+    first = issue_export(export, out, jobs=1, languages=("en",), pades="B-B", timestamp=False)
+    number = first.students[0].document_id or ""
+    old = next(out.glob("6*.xml")).read_bytes()
+    register = StatusRegister(out)
+    register.record("revoke", number, reason="issued in error", operator="t")
+    enrollments = export / "enrollments.csv"
+    text = enrollments.read_bytes().decode("tis-620")
+    enrollments.write_bytes(
+        text.replace(",Thai for Communication,", ",Thai Communication,", 1).encode("tis-620")
+    )
+    again = issue_export(export, out, jobs=1, languages=("en",), pades="B-B", timestamp=False)
+    assert again.count("issued") == 1 and again.students[0].document_id == number
+    new = next(out.glob("6*.xml")).read_bytes()
+    register.record("suspend", number, reason="checking the correction", operator="t")
+    register.record("reinstate", number, reason="correction confirmed", operator="t")
+    pki = out / "demo-pki"
+    identity = load_identity(
+        pki / "registrar.p12", password=password_from(password_file=pki / "registrar-password.txt")
+    )
+    trust = transcript.TrustSettings.from_files(
+        [pki / "root.pem"], [pki / "root.crl", pki / "issuing-ca.crl"]
+    )
+    listing = register.publish(identity)
+    assert transcript.verify(old, trust, status=listing).sub_indication is SubIndication.DOCUMENT_REVOKED
+    assert transcript.verify(new, trust, status=listing).verdict is Verdict.TOTAL_PASSED
+
+
+def test_reasons_and_names_with_invisible_controls_are_refused(issued) -> None:
+    register = StatusRegister(issued["out"])
+    number = issued["numbers"][sorted(issued["numbers"])[2]]
+    for reason in ("looks fine \u202eniw", "a\u2066b", "zero\u200bwidth"):
+        with pytest.raises(RegisterError, match="reason"):
+            register.record("suspend", number, reason=reason, operator="t")
+
+
+def test_a_list_that_lists_nothing_is_not_inflated() -> None:
+    bomb = base64.urlsafe_b64encode(zlib.compress(bytes(10_000_000))).rstrip(b"=").decode()
+    with pytest.raises(StatusListError, match="no document"):
+        inflate(bomb, 0)

@@ -124,7 +124,9 @@ def test_a_qr_code_from_the_page_opens_the_documents_page(tmp_path) -> None:
     address = urllib.parse.urlsplit(decoded)
     assert decoded.startswith(f"{site_url}d/") and address.query.startswith("sha256=")
     digest = urllib.parse.parse_qs(address.query)["sha256"][0]
-    assert digest == __import__("hashlib").sha256((out / f"{first}.xml").read_bytes()).hexdigest()
+    from transcript.model.xmlio import signed_content_digest
+
+    assert digest == signed_content_digest((out / f"{first}.xml").read_bytes())
     pki = out / "demo-pki"
     identity = load_identity(
         pki / "registrar.p12", password=password_from(password_file=pki / "registrar-password.txt")

@@ -257,8 +257,9 @@ def verify_command(
             report = with_status(
                 report, listing, settings, signers=allowed, policy=status_policy, source=status
             )
-        elif fetch and report.status_url:
-            # The address the signed document names, fetched once for all its documents.
+        elif fetch and report.ok and report.status_url:
+            # The address a genuine document names in what its signature covers, fetched once for
+            # all the documents that name it; never the address of a document not found genuine.
             from transcript.verify.status import with_status
 
             if report.status_url not in fetched:

@@ -150,15 +150,15 @@ def show_command(register: Register) -> None:
         raise _fail(str(exc)) from None
     statuses = book.statuses()
     for known in documents:
-        status, successor = statuses.get(known.sha256, (None, None))
-        event = next((e for e in reversed(book.events()) if known.sha256 in e.files), None)
+        status, successor = statuses.get(known.digest, (None, None))
+        event = next((e for e in reversed(book.events()) if known.digest in e.files), None)
         if status is None or event is None:
-            typer.echo(f"{known.document_id}  valid  (file {known.sha256[:16]})")
+            typer.echo(f"{known.document_id}  valid  (file {known.digest[:16]})")
             continue
         by = f" by {successor}" if successor else ""
         typer.echo(
             one_line(
-                f"{known.document_id}  {status.word}{by}  (file {known.sha256[:16]}; {event.time}, "
+                f"{known.document_id}  {status.word}{by}  (file {known.digest[:16]}; {event.time}, "
                 f"{event.operator}: {event.reason})"
             )
         )

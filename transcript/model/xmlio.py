@@ -15,6 +15,7 @@ already accepted and that nobody needs afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from functools import cache
@@ -326,3 +327,18 @@ def dump(transcript: Transcript) -> bytes:
         pass
     text = _serializer().render(transcript, ns_map=_NS_MAP)
     return text.encode("utf-8")
+
+
+def signed_content_digest(data: bytes) -> str | None:
+    """The SHA-256 (hex) of a signed transcript's content as its enveloped signature covers it:
+    the document without its ds:Signature, in inclusive canonical form. The same for every copy
+    of the document, whatever whitespace, comments or declaration outside the root a copy has
+    gained; None when the bytes are not a well-formed document."""
+    try:
+        root = parse_untrusted(data).getroot()
+    except InvalidDocument:
+        return None
+    for signature in root.findall(f"{{{DS_NS}}}Signature"):
+        root.remove(signature)
+    canonical = etree.tostring(root.getroottree(), method="c14n", exclusive=False, with_comments=False)
+    return hashlib.sha256(canonical).hexdigest()

@@ -86,7 +86,7 @@ def render_verified(
         signing_time=report.signing_time,
         timestamp_time=report.timestamp_time,
         reason=reason,
-        digest=report.document_sha256 or hashlib.sha256(report.signed_xml).hexdigest(),
+        digest=report.document_sha256 or "",
         demo=demo,
         verify_url=verify_url,
     )

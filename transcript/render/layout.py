@@ -441,7 +441,7 @@ def qr_operators(payload: str) -> tuple[int, str]:
 
 def document_page_url(verify_url: str, document_id: str, digest: str) -> str:
     """The address of a document's page on its institution's verification site: the document
-    number and the SHA-256 of the signed XML file (`transcript serve` answers it)."""
+    number and the SHA-256 of its signed content (`transcript serve` answers it)."""
     return f"{verify_url.rstrip('/')}/d/{urllib.parse.quote(document_id, safe='')}?sha256={digest}"
 
 

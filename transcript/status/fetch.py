@@ -14,6 +14,18 @@ from transcript.status.listformat import MAX_LIST_BYTES
 TIMEOUT = 15.0
 
 
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to another http(s) address (urllib would follow ftp too)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not newurl.startswith(("https://", "http://")):
+            raise urllib.error.HTTPError(newurl, code, "a redirect to a non-http(s) address", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpOnlyRedirects)
+
+
 def read_list(where: str, *, timeout: float = TIMEOUT, urls_only: bool = False) -> bytes | str:
     """The bytes of the list at `where` (a path or an http(s) URL), or why they cannot be had.
     Never more than `MAX_LIST_BYTES` + 1 bytes are read (the reader then refuses the list).
@@ -22,7 +34,7 @@ def read_list(where: str, *, timeout: float = TIMEOUT, urls_only: bool = False) 
     if where.startswith(("https://", "http://")):
         request = urllib.request.Request(where, headers={"Accept": "application/statuslist+jwt"})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as reply:
+            with _OPENER.open(request, timeout=timeout) as reply:
                 return bytes(reply.read(MAX_LIST_BYTES + 1))
         except urllib.error.HTTPError as exc:
             return f"the status list could not be fetched (HTTP {exc.code})"

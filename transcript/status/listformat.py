@@ -9,13 +9,15 @@ the issue time and ``exp`` the next update: a list past it is stale.
 A transcript carries no index into the list (the national XML has no field for one), so the
 list carries its own, in a private claim ``transcript_status``:
 
-- ``index``: the document's position, keyed by the SHA-256 of the signed XML file's SHA-256
-  (base64url). The key reveals nothing (neither the student number nor the document number,
-  which contains it, can be guessed back from a hash of the whole signed file), and only
-  someone holding the file, or the QR code that quotes its digest, can look it up.
+- ``index``: the document's position, keyed by the SHA-256 (base64url) of the SHA-256 of its
+  signed content (`transcript.model.xmlio.signed_content_digest`: the XML without its
+  signature, canonical, so that every copy of a document has it, whatever was added outside
+  its root). The key reveals nothing (neither the student number nor the document number,
+  which contains it, can be guessed back from a hash of the whole signed content), and only
+  someone holding the document, or the QR code that quotes its digest, can look it up.
 - ``superseded_by``: for a superseded document, the number of the document that replaces it,
-  encrypted (AES-GCM) with a key derived from the old file's digest: whoever holds the old
-  transcript (or its QR code) learns which one replaced it; a reader of the list does not.
+  encrypted (AES-GCM) with a key derived from the old document's digest: whoever holds the
+  old transcript (or its QR code) learns which one replaced it; a reader of the list does not.
 """
 
 from __future__ import annotations
@@ -59,13 +61,8 @@ class StatusListError(TranscriptError):
     """A status list that cannot be read (the reason is in the message)."""
 
 
-def file_digest(xml: bytes) -> str:
-    """The hexadecimal SHA-256 of a signed XML file: what a manifest records and a QR code quotes."""
-    return hashlib.sha256(xml).hexdigest()
-
-
 def document_key(sha256_hex: str) -> str:
-    """The list's key for a document: the base64url SHA-256 of its file's SHA-256. Hashed once
+    """The list's key for a document: the base64url SHA-256 of its signed content's SHA-256. Hashed once
     more so that the list, which anybody may read, does not give away the file's digest that
     opens `superseded_by`."""
     return _b64(hashlib.sha256(bytes.fromhex(sha256_hex)).digest())
@@ -112,6 +109,8 @@ def compress(statuses: Sequence[int]) -> str:
 def inflate(lst: str, entries: int) -> bytes:
     """The packed list, inflated no further than `entries` need (a zlib bomb stops there)."""
     limit = (min(entries, MAX_ENTRIES) * BITS + 7) // 8
+    if limit <= 0:  # zlib reads a limit of 0 as none at all
+        raise StatusListError("the list lists no document")
     try:
         inflater = zlib.decompressobj()
         packed = inflater.decompress(_unb64(lst), limit)

@@ -11,6 +11,7 @@ by reinstate, supersede names the document that replaces it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from transcript.errors import TranscriptError
+from transcript.model.xmlio import signed_content_digest
 from transcript.pki.keys import SigningIdentity
 from transcript.status.listformat import (
     DocumentStatus,
@@ -39,7 +41,8 @@ ACTIONS = {
     "reinstate": DocumentStatus.VALID,
     "supersede": DocumentStatus.SUPERSEDED,
 }
-_REASON = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]{1,500}")
+# One line of text without control characters, zero-width or bidirectional controls.
+_REASON = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]{1,500}")
 
 
 class RegisterError(TranscriptError):
@@ -56,15 +59,16 @@ class Event:
     reason: str
     operator: str
     by: str | None = None  # supersede: the replacing document's number
-    files: tuple[str, ...] = ()  # the SHA-256 of each file the change applies to
+    files: tuple[str, ...] = ()  # the signed-content digest of each file the change applies to
 
 
 @dataclass(frozen=True)
 class Known:
-    """An issued document the register knows: its number, its file's digest, its position."""
+    """An issued document the register knows: its number, its signed content's digest, its
+    position in the list."""
 
     document_id: str
-    sha256: str
+    digest: str  # SHA-256 of the signed content (`signed_content_digest`)
     index: int
 
 
@@ -82,12 +86,12 @@ class StatusRegister:
         manifest first (positions never change once given)."""
         known = self._read_documents()
         recorded = len(known)
-        by_digest = {k.sha256: k for k in known}
-        for document_id, sha256 in self._issued():
-            if sha256 not in by_digest:
-                item = Known(document_id, sha256, len(known))
+        by_digest = {k.digest: k for k in known}
+        for document_id, digest in self._issued():
+            if digest not in by_digest:
+                item = Known(document_id, digest, len(known))
                 known.append(item)
-                by_digest[sha256] = item
+                by_digest[digest] = item
         if len(known) > recorded:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomically(
@@ -106,6 +110,8 @@ class StatusRegister:
             raise RegisterError(f"{path}: the register's document record cannot be read ({exc})") from None
 
     def _issued(self) -> Iterator[tuple[str, str]]:
+        """(document number, signed-content digest) of each issued XML file still in the folder
+        as the manifest records it (a file changed since is not taken)."""
         path = self.out_dir / MANIFEST
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -118,8 +124,17 @@ class StatusRegister:
             if student.get("status") not in ("issued", "unchanged") or not document_id:
                 continue
             for name, digest in student.get("files", {}).items():
-                if name.endswith(".xml"):
-                    yield str(document_id), str(digest)
+                if not name.endswith(".xml") or "/" in name or "\\" in name:
+                    continue
+                try:
+                    data = (self.out_dir / name).read_bytes()
+                except OSError:
+                    continue
+                if hashlib.sha256(data).hexdigest() != digest:
+                    continue
+                content = signed_content_digest(data)
+                if content is not None:
+                    yield str(document_id), content
 
     # --------------------------------------------------------------------- events
 
@@ -147,7 +162,8 @@ class StatusRegister:
         return found
 
     def statuses(self) -> dict[str, tuple[DocumentStatus, str | None]]:
-        """Each file's status (by its SHA-256), and the number of the document replacing it.
+        """Each file's status (by its signed-content digest), and the number of the document
+        replacing it.
         A change applies to the files that bore the number when it was made: a document
         issued again later under the same number is not touched by it."""
         current: dict[str, tuple[DocumentStatus, str | None]] = {}
@@ -161,7 +177,7 @@ class StatusRegister:
         files = [k for k in self.documents() if k.document_id == document_id]
         if not files:
             raise RegisterError(f"document {document_id!r} was not issued in {self.out_dir}")
-        return self.statuses().get(files[-1].sha256, (DocumentStatus.VALID, None))[0]
+        return self.statuses().get(files[-1].digest, (DocumentStatus.VALID, None))[0]
 
     def record(
         self,
@@ -181,9 +197,10 @@ class StatusRegister:
         if not _REASON.fullmatch(operator.strip() or "\0") or len(operator) > 100:
             raise RegisterError("the operator's name must be one line without control characters")
         known = self.documents()
-        files = [k.sha256 for k in known if k.document_id == document_id]
+        files = [k.digest for k in known if k.document_id == document_id]
         if not files:
             raise RegisterError(f"document {document_id!r} was not issued in {self.out_dir}")
+        current = self.statuses()
         if action == "supersede":
             if not by or not any(k.document_id == by for k in known):
                 raise RegisterError(f"supersede needs --by NEW_ID, a document issued in {self.out_dir}")
@@ -195,10 +212,14 @@ class StatusRegister:
                     raise RegisterError("a document cannot supersede itself")
         elif by is not None:
             raise RegisterError("--by goes with supersede only")
-        status = self.statuses().get(files[-1], (DocumentStatus.VALID, None))[0]
-        problem = _transition_problem(status, action)
-        if problem:
-            raise RegisterError(f"document {document_id}: {problem}")
+        # Each file by its own state: a change applies to the files it can apply to (a file
+        # revoked before the document was issued again under its number stays revoked).
+        problems = {
+            d: _transition_problem(current.get(d, (DocumentStatus.VALID, None))[0], action) for d in files
+        }
+        files = [d for d in files if problems[d] is None]
+        if not files:
+            raise RegisterError(f"document {document_id}: {next(iter(problems.values()))}")
         if (
             action == "supersede"
             and by != document_id
@@ -235,12 +256,12 @@ class StatusRegister:
         index: dict[str, int] = {}
         successors: dict[str, str] = {}
         for item in known:
-            status, by = statuses.get(item.sha256, (DocumentStatus.VALID, None))
+            status, by = statuses.get(item.digest, (DocumentStatus.VALID, None))
             bits[item.index] = int(status)
-            key = document_key(item.sha256)
+            key = document_key(item.digest)
             index[key] = item.index
             if status is DocumentStatus.SUPERSEDED and by:
-                successors[key] = seal_successor(item.sha256, by)
+                successors[key] = seal_successor(item.digest, by)
         issued = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
         payload = claims(bits, index, successors, issued=issued, next_update=issued + valid_for, url=url)
         return sign_list(payload, identity.key, identity.certificates)

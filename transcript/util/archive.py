@@ -40,7 +40,7 @@ class ArchiveError(Exception):
     """The archive as a whole cannot be read (the reason is in the message)."""
 
 
-_BAD_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
+_BAD_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\\]")
 
 
 def read_zip(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Iterator[Entry]:
@@ -58,6 +58,7 @@ def read_zip(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Iterator[E
     if len(files) > limits.entries:
         raise ArchiveError(f"the archive has {len(files):,} files, more than {limits.entries:,}")
     total = 0
+    offsets: set[int] = set()
     for member in files:
         name = member.filename
         label = name if len(name) <= 200 and not _BAD_NAME.search(name) else repr(name)[:200]
@@ -73,11 +74,18 @@ def read_zip(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Iterator[E
         if member.compress_size and member.file_size / member.compress_size > limits.ratio:
             yield Entry(label, None, "the entry is compressed beyond any transcript's ratio (a ZIP bomb?)")
             continue
+        if member.header_offset in offsets:
+            yield Entry(label, None, "the entry shares its data with another (a crafted archive)")
+            continue
+        offsets.add(member.header_offset)
         budget = min(limits.entry_bytes, limits.total_bytes - total)
+        if budget <= 0:
+            raise ArchiveError(f"the archive holds more than {limits.total_bytes:,} bytes once inflated")
         try:
             with archive.open(member) as stream:
                 content = stream.read(budget + 1)
         except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
+            total += budget  # what inflating it may have cost counts, read or not
             yield Entry(label, None, f"the entry cannot be read ({exc})")
             continue
         if len(content) > budget:

@@ -240,7 +240,9 @@ class VerificationReport:
     signed_xml: bytes | None = None
     transcript: Any = field(default=None, compare=False)  # the model read from signed_xml
     level: str | None = None  # the signature's form: XAdES-B-B, XAdES-B-T, PAdES-B-B ... PAdES-B-LTA
-    document_sha256: str | None = None  # of the signed XML file (standalone, or inside the package)
+    # SHA-256 of the signed content: the XML without its signature, canonical (the same for every
+    # copy of the document; `transcript.model.xmlio.signed_content_digest`)
+    document_sha256: str | None = None
     document_status: str | None = None  # valid, revoked, suspended, superseded; None: not checked
     superseded_by: str | None = None  # the replacing document's number, when the list tells it
     status_url: str | None = None  # where the issuer publishes its status list (signed XMP)
@@ -315,7 +317,7 @@ class VerificationReport:
         if self.document_status:
             successor = f" by {self.superseded_by}" if self.superseded_by else ""
             lines.append(f"  Status       {self.document_status}{successor} (the issuer's status list)")
-        elif self.status_url and self.check("status") is None:
+        elif self.ok and self.status_url and self.check("status") is None:
             lines.append(
                 f"  Status       not checked: the issuer publishes it at {self.status_url} (--fetch)"
             )
@@ -358,7 +360,21 @@ def _both(texts: dict[str, str]) -> str:
 
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
 _CONTROLS.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
-_CONTROLS.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029, 0x200E, 0x200F, *range(0x202A, 0x202F))})
+_CONTROLS.update(
+    {
+        c: f"\\u{c:04x}"
+        for c in (
+            0x2028,
+            0x2029,
+            0x200B,
+            0x200E,
+            0x200F,
+            0xFEFF,
+            *range(0x202A, 0x202F),
+            *range(0x2066, 0x206A),
+        )
+    }
+)
 
 
 def one_line(text: str) -> str:

@@ -43,7 +43,7 @@ from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 from transcript.errors import InvalidDocument
 from transcript.model.constants import C14N_INCLUSIVE, DS_NS, TC_NS, XADES_NS, student_number
 from transcript.model.text import by_language
-from transcript.model.xmlio import MAX_DOCUMENT_BYTES, check_root, parse_untrusted
+from transcript.model.xmlio import MAX_DOCUMENT_BYTES, check_root, parse_untrusted, signed_content_digest
 from transcript.pki.trust import TrustSettings
 from transcript.rules.checks import read_and_validate
 from transcript.sign.xmlsig import RootCopying
@@ -157,7 +157,7 @@ def verify_xml(
     draft = ReportDraft()
     try:
         data = bytes(data)
-        draft.document_sha256 = hashlib.sha256(data).hexdigest()
+        draft.document_sha256 = signed_content_digest(data)
         _verify(data, trust, signers, draft, max_bytes, extra_crls, extra_ocsps, proven_at)
     except _Stop:
         pass
