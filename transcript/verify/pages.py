@@ -16,6 +16,7 @@ signed data shown by the verifier was verified.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -90,7 +91,19 @@ class _Pages:
         return [self.where[i] for i in range(start, end) if not self.text[i].isspace()]
 
 
+#: PDFium may not be called from two threads at once, not even for two documents (pypdfium2's
+#: documentation): the verification page verifies in a thread pool, and concurrent page reads
+#: crashed its process. One lock for every use of it in this process.
+_PDFIUM = threading.Lock()
+
+
 def check_pages(pdf: bytes, transcript: Any) -> Check:
+    """The pages check (see the module's text), one document at a time in this process."""
+    with _PDFIUM:
+        return _check_pages(pdf, transcript)
+
+
+def _check_pages(pdf: bytes, transcript: Any) -> Check:
     import pypdfium2 as pdfium  # loaded when a package's pages are read
 
     try:
