@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,15 +13,8 @@ from transcript.status.register import StatusRegister
 from transcript.util.archive import ArchiveLimits
 from transcript.web import create_app
 
+from .test_batch import _zip
 from .test_status import issued  # noqa: F401 - the fixture
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ from transcript.status.listformat import (
     sign_list,
 )
 from transcript.util.files import write_atomically
+from transcript.util.text import INVISIBLE
 
 FOLDER = "status"
 EVENTS = "events.jsonl"
@@ -42,7 +43,7 @@ ACTIONS = {
     "supersede": DocumentStatus.SUPERSEDED,
 }
 # One line of text without control characters, zero-width or bidirectional controls.
-_REASON = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]{1,500}")
+_REASON = re.compile(f"[^{INVISIBLE}]{{1,500}}")
 
 
 class RegisterError(TranscriptError):
@@ -70,6 +71,7 @@ class Known:
     document_id: str
     digest: str  # SHA-256 of the signed content (`signed_content_digest`)
     index: int
+    file_sha256: str = ""  # of the file as the manifest records it: a file known is not read again
 
 
 class StatusRegister:
@@ -87,9 +89,9 @@ class StatusRegister:
         known = self._read_documents()
         recorded = len(known)
         by_digest = {k.digest: k for k in known}
-        for document_id, digest in self._issued():
+        for document_id, digest, file_sha256 in self._issued({k.file_sha256 for k in known}):
             if digest not in by_digest:
-                item = Known(document_id, digest, len(known))
+                item = Known(document_id, digest, len(known), file_sha256)
                 known.append(item)
                 by_digest[digest] = item
         if len(known) > recorded:
@@ -109,9 +111,10 @@ class StatusRegister:
         except (OSError, ValueError, TypeError) as exc:
             raise RegisterError(f"{path}: the register's document record cannot be read ({exc})") from None
 
-    def _issued(self) -> Iterator[tuple[str, str]]:
-        """(document number, signed-content digest) of each issued XML file still in the folder
-        as the manifest records it (a file changed since is not taken)."""
+    def _issued(self, known_files: set[str]) -> Iterator[tuple[str, str, str]]:
+        """(document number, signed-content digest, file SHA-256) of each issued XML file the
+        register does not know yet (by the file's SHA-256), still in the folder as the
+        manifest records it (a file changed since is not taken). Only new files are read."""
         path = self.out_dir / MANIFEST
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -124,7 +127,7 @@ class StatusRegister:
             if student.get("status") not in ("issued", "unchanged") or not document_id:
                 continue
             for name, digest in student.get("files", {}).items():
-                if not name.endswith(".xml") or "/" in name or "\\" in name:
+                if not name.endswith(".xml") or "/" in name or "\\" in name or digest in known_files:
                     continue
                 try:
                     data = (self.out_dir / name).read_bytes()
@@ -134,7 +137,7 @@ class StatusRegister:
                     continue
                 content = signed_content_digest(data)
                 if content is not None:
-                    yield str(document_id), content
+                    yield str(document_id), content, digest
 
     # --------------------------------------------------------------------- events
 
@@ -174,10 +177,15 @@ class StatusRegister:
 
     def status_of_number(self, document_id: str) -> DocumentStatus:
         """The status of the newest file bearing `document_id`."""
-        files = [k for k in self.documents() if k.document_id == document_id]
+        return self._newest_status(self.documents(), self.statuses(), document_id)
+
+    def _newest_status(
+        self, known: list[Known], current: dict[str, tuple[DocumentStatus, str | None]], document_id: str
+    ) -> DocumentStatus:
+        files = [k for k in known if k.document_id == document_id]
         if not files:
             raise RegisterError(f"document {document_id!r} was not issued in {self.out_dir}")
-        return self.statuses().get(files[-1].digest, (DocumentStatus.VALID, None))[0]
+        return current.get(files[-1].digest, (DocumentStatus.VALID, None))[0]
 
     def record(
         self,
@@ -223,7 +231,7 @@ class StatusRegister:
         if (
             action == "supersede"
             and by != document_id
-            and self.status_of_number(str(by)) is not DocumentStatus.VALID
+            and self._newest_status(known, current, str(by)) is not DocumentStatus.VALID
         ):
             raise RegisterError(f"document {by} is not valid itself; it cannot replace another")
         event = Event(

@@ -15,6 +15,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from transcript.util.text import INVISIBLE
+
 MIB = 1024 * 1024
 
 
@@ -40,7 +42,7 @@ class ArchiveError(Exception):
     """The archive as a whole cannot be read (the reason is in the message)."""
 
 
-_BAD_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\\]")
+_BAD_NAME = re.compile(f"[{INVISIBLE}\\\\]")
 
 
 def read_zip(data: bytes, limits: ArchiveLimits = ArchiveLimits()) -> Iterator[Entry]:

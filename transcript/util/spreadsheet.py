@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from transcript.util.text import INVISIBLE
+
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection);
 # ASVS adds NUL.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(f"[{INVISIBLE}]")
 
 
 def spreadsheet_text(cell: str) -> str:
