@@ -27,6 +27,7 @@ from transcript import (
     Transcript,
     TranscriptContext,
 )
+from transcript.model.validity import is_validity_subject, validity_notes
 from transcript.model.xmlio import parse_untrusted, schema_problems
 from transcript.rules.checks import check
 
@@ -85,10 +86,19 @@ class Settings:
     profile: Profile
     issued: dt.datetime
     dates: DateReader
+    valid_until: dt.date | None = None  # a document valid for a limited time: its last day
 
     @classmethod
-    def of(cls, institution: Institution, profile: Profile, issued: dt.datetime) -> Settings:
-        return cls(institution, profile, issued, DateReader.of(profile.date_formats, profile.date_era))
+    def of(
+        cls,
+        institution: Institution,
+        profile: Profile,
+        issued: dt.datetime,
+        valid_until: dt.date | None = None,
+    ) -> Settings:
+        return cls(
+            institution, profile, issued, DateReader.of(profile.date_formats, profile.date_era), valid_until
+        )
 
 
 @dataclass(frozen=True)
@@ -251,6 +261,8 @@ def build_transcript(rows: StudentRows, settings: Settings) -> tuple[Transcript 
             )
             return None, problems.items
 
+    if settings.valid_until is not None:
+        notes += validity_notes(settings.valid_until)
     additional = AdditionalInformation(
         hons=s.pair("honours"), thesis_title=s.pair("thesis"), infomation_note=notes
     )
@@ -319,6 +331,14 @@ def _notes(s: _Reader, problems: Problems) -> list[InformationNote]:
                     "CSV022",
                     f"note {entry.strip()!r} is not in the form 'subject: content' "
                     "(separate several notes with |)",
+                )
+                continue
+            if is_validity_subject(subject):
+                problems.error(
+                    s.cell(f"notes_{language}"),
+                    "CSV028",
+                    f"the note subject {subject.strip()!r} is kept for the validity period that "
+                    "`transcript issue --valid-days N` writes; give the period there",
                 )
                 continue
             notes.append(

@@ -81,6 +81,18 @@ def issue_command(
     tsa_password_file: TsaPasswordFile = None,
     tsa_cert: TsaCert = None,
     tsa_key: TsaKey = None,
+    valid_days: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--valid-days",
+            min=1,
+            max=3660,
+            metavar="N",
+            help="Temporary transcripts: valid for N days from the issue date (stated in the signed "
+            "XML and on the page; verification fails after it). Default: no end.",
+            show_default=False,
+        ),
+    ] = None,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(min=1, help="Worker processes. Default: all cores.", show_default=False),
@@ -124,7 +136,7 @@ def issue_command(
             pkcs11_module=pkcs11_module, trust=tuple(trust or ()), crls=tuple(crl or ()), languages=languages,
             pades=pades.value,
             tsa=_timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key), timestamp=not no_timestamp,
-            jobs=jobs, on_student=progress.update,
+            valid_days=valid_days, jobs=jobs, on_student=progress.update,
         )  # fmt: skip
     except IssueError as exc:
         progress.stop()
@@ -141,6 +153,12 @@ def issue_command(
     for stop in report.problems:
         typer.echo(stop.format())
     _issue_summary(report, languages, pades.value, timestamped=not no_timestamp)
+    if report.valid_until and report.count("issued"):
+        typer.echo(
+            f"TEMPORARY: the documents issued now are valid until {report.valid_until.isoformat()} "
+            f"(--valid-days {valid_days}); verification fails after that day.",
+            err=True,
+        )
     if not report.ok:
         raise typer.Exit(EXIT_PROBLEMS)
 

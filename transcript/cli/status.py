@@ -140,6 +140,9 @@ def publish_command(
 @status_app.command("show")
 def show_command(register: Register) -> None:
     """List the documents issued in the register's folder with their status and last change."""
+    import datetime as dt
+
+    from transcript.model.constants import BANGKOK
     from transcript.status.register import RegisterError, StatusRegister
     from transcript.verify.report import one_line
 
@@ -149,16 +152,21 @@ def show_command(register: Register) -> None:
     except RegisterError as exc:
         raise _fail(str(exc)) from None
     statuses = book.statuses()
+    today = dt.datetime.now(BANGKOK).date()
     for known in documents:
         status, successor = statuses.get(known.digest, (None, None))
         event = next((e for e in reversed(book.events()) if known.digest in e.files), None)
-        if status is None or event is None:
-            typer.echo(f"{known.document_id}  valid  (file {known.digest[:16]})")
+        word = status.word if status is not None else "valid"
+        if word == "valid" and known.valid_until:
+            until = dt.date.fromisoformat(known.valid_until)
+            word = f"valid until {until}" if today <= until else f"expired (valid until {until})"
+        if event is None:
+            typer.echo(f"{known.document_id}  {word}  (file {known.digest[:16]})")
             continue
         by = f" by {successor}" if successor else ""
         typer.echo(
             one_line(
-                f"{known.document_id}  {status.word}{by}  (file {known.digest[:16]}; {event.time}, "
+                f"{known.document_id}  {word}{by}  (file {known.digest[:16]}; {event.time}, "
                 f"{event.operator}: {event.reason})"
             )
         )

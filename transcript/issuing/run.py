@@ -30,6 +30,7 @@ from transcript.demo.pki import DemoPki, create_demo_pki
 from transcript.demo.tsa import LocalTimeStampAuthority
 from transcript.errors import TranscriptError
 from transcript.model.constants import BANGKOK
+from transcript.model.validity import valid_until
 from transcript.package import package_verified
 from transcript.pki.keys import SigningIdentity, load_identity, password_from
 from transcript.pki.token import is_token_uri
@@ -49,6 +50,8 @@ from transcript.verify.pdf import verify_pdfs
 MANIFEST = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
 TSA_ATTEMPTS = 3
+#: The longest validity period --valid-days gives (ten years; a transcript without one never expires).
+MAX_VALID_DAYS = 3660
 
 
 class IssueError(TranscriptError):
@@ -73,6 +76,7 @@ class IssueSettings:
     demo: bool
     issued: dt.datetime
     pkcs11_module: Path | None = None
+    valid_days: int | None = None  # documents valid for a limited time: so many days from the issue date
 
     def fingerprint(self, certificate_sha256: str) -> str:
         """What makes two runs produce the same documents (the issue time aside)."""
@@ -87,6 +91,7 @@ class IssueSettings:
             "tsa": bool(self.tsa),
             "demo": self.demo,
             "certificate": certificate_sha256,
+            "valid_days": self.valid_days,
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -113,6 +118,7 @@ class IssueReport:
     seconds: float = 0.0
     demo_pki: DemoPki | None = None
     demo_tsa: bool = False  # time-stamped by the demo PKI's TEST ONLY authority on this machine
+    valid_until: dt.date | None = None  # the last day of the documents this run issued (--valid-days)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.students if s.status == status)
@@ -151,7 +157,12 @@ def _start(settings: IssueSettings) -> None:
     stamps = settings.tsa
     _worker.update(
         settings=settings,
-        convert=Settings.of(institution, profile, settings.issued),
+        convert=Settings.of(
+            institution,
+            profile,
+            settings.issued,
+            valid_until(settings.issued, settings.valid_days) if settings.valid_days else None,
+        ),
         scale=institution.scale,
         trust=trust,
         xml_signer=XmlSigner(identity, timestamps=stamps, check_content=False),
@@ -290,6 +301,7 @@ def issue_export(
     pades: str = NATIONAL_PADES,
     tsa: str | TimeStampClient | None = None,
     timestamp: bool = True,
+    valid_days: int | None = None,
     jobs: int | None = None,
     on_student: Callable[[StudentRecord, int], None] | None = None,
 ) -> IssueReport:
@@ -302,7 +314,11 @@ def issue_export(
     short-lived files (see `transcript.sign.profile`).
 
     `key` is a key file or a ``pkcs11:`` URI (with `pkcs11_module`, else the URI's or
-    ``TRANSCRIPT_PKCS11_MODULE``; `password` is then the PIN)."""
+    ``TRANSCRIPT_PKCS11_MODULE``; `password` is then the PIN).
+
+    `valid_days` issues documents valid for that many days from the issue date (temporary
+    transcripts): each states its last day in its signed content (`transcript.model.validity`)
+    and fails verification after it."""
     if isinstance(tsa, str):
         tsa = TimeStampClient(tsa)
     from converters.institution import load_institution
@@ -317,6 +333,8 @@ def issue_export(
     )
     if problem:
         raise IssueError(problem)
+    if valid_days is not None and not 1 <= valid_days <= MAX_VALID_DAYS:
+        raise IssueError(f"--valid-days is a number of days from 1 to {MAX_VALID_DAYS}, not {valid_days}")
     if not export_dir.is_dir():
         raise IssueError(f"{export_dir}: not a folder")
     try:
@@ -351,7 +369,7 @@ def issue_export(
         return _issue_all(
             report, export_dir, out_dir, loaded_profile, profile, key if is_token_uri(key) else Path(key),
             password, Path(chain) if chain else None, Path(pkcs11_module) if pkcs11_module else None, trust,
-            crls, languages, pades, tsa, demo, jobs, on_student, started,
+            crls, languages, pades, tsa, demo, valid_days, jobs, on_student, started,
         )  # fmt: skip
 
 
@@ -371,6 +389,7 @@ def _issue_all(
     pades: str,
     tsa: TimeStampClient | None,
     demo: bool,
+    valid_days: int | None,
     jobs: int | None,
     on_student: Callable[[StudentRecord, int], None] | None,
     started: float,
@@ -389,9 +408,11 @@ def _issue_all(
             raise IssueError(str(exc)) from None
     settings = IssueSettings(
         export_dir, out_dir, profile, key, password, chain, tuple(trust), tuple(crls), tuple(languages),
-        pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0), module,
+        pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0), module, valid_days,
     )  # fmt: skip
     fingerprint = settings.fingerprint(identity.certificate.fingerprint(_sha256()).hex())
+    if valid_days:
+        report.valid_until = valid_until(settings.issued, valid_days)
     previous = _read_manifest(out_dir, fingerprint)
     try:
         students = Students(ExportReader(export_dir, loaded_profile))

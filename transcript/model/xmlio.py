@@ -338,6 +338,11 @@ def signed_content_digest(data: bytes) -> str | None:
         root = parse_untrusted(data).getroot()
     except InvalidDocument:
         return None
+    return content_digest_of(root)
+
+
+def content_digest_of(root: etree._Element) -> str:
+    """`signed_content_digest` of a parsed document (its signature is taken out of `root`)."""
     for signature in root.findall(f"{{{DS_NS}}}Signature"):
         root.remove(signature)
     canonical = etree.tostring(root.getroottree(), method="c14n", exclusive=False, with_comments=False)

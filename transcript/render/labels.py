@@ -6,6 +6,7 @@ LABELS: dict[str, dict[str, str]] = {
     "th": {
         "document_id": "เลขที่เอกสาร",
         "issued": "วันที่ออกเอกสาร",
+        "valid_until": "ใช้ได้ถึง",
         "name": "ชื่อ-สกุล",
         "student_number": "รหัสนักศึกษา",
         "birth_date": "วันเกิด",
@@ -50,6 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "document_id": "Document No.",
         "issued": "Date of Issue",
+        "valid_until": "Valid until",
         "name": "Name",
         "student_number": "Student No.",
         "birth_date": "Date of Birth",

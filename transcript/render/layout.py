@@ -44,6 +44,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from transcript.generated import Course, SemesterSummary, Text, Transcript
 from transcript.model.constants import BANGKOK, STUDENT_NUMBER_SCHEMES
 from transcript.model.text import pick
+from transcript.model.validity import is_validity_subject, stated_validity
 from transcript.render.blocks import (
     Cell,
     Grid,
@@ -96,6 +97,7 @@ class _Styles:
     heading: ParagraphStyle
     cell: ParagraphStyle
     label: ParagraphStyle
+    notice: ParagraphStyle
 
 
 @functools.cache
@@ -116,6 +118,7 @@ def _styles() -> _Styles:
         heading=style("heading", 9, BOLD, textColor=NAVY),
         cell=style("cell", 7.8),
         label=style("label", 7.6, textColor=colors.HexColor("#555555")),
+        notice=style("notice", 7.6, BOLD, textColor=colors.HexColor("#9B1C1C")),
     )
 
 
@@ -239,6 +242,11 @@ class _Builder:
             lines(f"{self.labels['document_id']}: {context.transcript_id}", s.small, 62 * mm),
             lines(f"{self.labels['issued']}: {_date(context.issue_date_time, self.lang)}", s.small, 62 * mm),
         ]
+        validity = stated_validity(t)
+        if validity is not None:
+            # A temporary document says how long it stands, where the reader looks first.
+            until = long_date(validity.until, self.lang) if validity.until else validity.statements[0]
+            document.append(lines(f"{self.labels['valid_until']}: {until}", s.notice, 62 * mm))
         head = Masthead(
             [logo, institution, document],
             [24 * mm, name_width, 62 * mm],
@@ -382,12 +390,9 @@ class _Builder:
         if extra and extra.thesis_title:
             rows.append((labels["thesis"], self.text(extra.thesis_title)))
         if extra:
-            notes = [
-                n
-                for n in extra.infomation_note
-                if (n.subject.language_id or self.edition).lower() == self.lang
-            ]
-            for note in notes or extra.infomation_note:
+            own = [n for n in extra.infomation_note if not is_validity_subject(n.subject.value or "")]
+            notes = [n for n in own if (n.subject.language_id or self.edition).lower() == self.lang]
+            for note in notes or own:
                 rows.append((note.subject.value, note.content.value))
         value_width = COLUMN_WIDTH - 40 * mm
         label, bold = _text_style(s.label), _text_style(s.bold)

@@ -18,6 +18,10 @@ list carries its own, in a private claim ``transcript_status``:
 - ``superseded_by``: for a superseded document, the number of the document that replaces it,
   encrypted (AES-GCM) with a key derived from the old document's digest: whoever holds the
   old transcript (or its QR code) learns which one replaced it; a reader of the list does not.
+- ``valid_until``: for a document issued for a limited time, its last day (ISO date, Thailand
+  time), as its signed content states it. Expiry is not a status bit: it is fixed when the
+  document is issued, so the date is published and a verifier compares it with its own
+  clock, instead of a bit that would flip only when the list is next published.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from transcript.errors import TranscriptError
+from transcript.model.validity import read_date
 
 TYP = "statuslist+jwt"
 BITS = 2
@@ -131,6 +136,7 @@ class ListContent:
     packed: bytes
     index: Mapping[str, int]
     superseded_by: Mapping[str, str] = field(default_factory=dict)
+    valid_until: Mapping[str, dt.date] = field(default_factory=dict)
 
     def status_of(self, key: str) -> DocumentStatus | None:
         position = self.index.get(key)
@@ -148,7 +154,11 @@ class ListContent:
                 raise StatusListError(f"the list has {status_list.get('bits')} bits per entry, not {BITS}")
             index = own["index"]
             superseded = own.get("superseded_by", {})
-            assert isinstance(index, dict) and isinstance(superseded, dict)
+            last_days = own.get("valid_until", {})
+            assert isinstance(index, dict) and isinstance(superseded, dict) and isinstance(last_days, dict)
+            valid_until = {str(k): read_date(str(v)) for k, v in last_days.items()}
+            if len(valid_until) > MAX_ENTRIES or None in valid_until.values():
+                raise StatusListError("the list's validity periods are not a map of document keys to dates")
             if len(index) > MAX_ENTRIES or not all(
                 isinstance(k, str) and isinstance(v, int) and 0 <= v < MAX_ENTRIES for k, v in index.items()
             ):
@@ -163,6 +173,7 @@ class ListContent:
         return cls(
             issued, expires, url if isinstance(url, str) else None, packed, dict(index),
             {str(k): str(v) for k, v in superseded.items()},
+            {k: v for k, v in valid_until.items() if v is not None},
         )  # fmt: skip
 
 
@@ -174,6 +185,7 @@ def claims(
     issued: dt.datetime,
     next_update: dt.datetime,
     url: str | None,
+    valid_until: Mapping[str, str] | None = None,
 ) -> dict[str, object]:
     """The JWT claims of a status list (see the module's text)."""
     payload: dict[str, object] = {
@@ -181,7 +193,12 @@ def claims(
         "exp": int(next_update.timestamp()),
         "ttl": max(int((next_update - issued).total_seconds()), 0),
         "status_list": {"bits": BITS, "lst": compress(statuses)},
-        "transcript_status": {"alg": "sha-256", "index": dict(index), "superseded_by": dict(superseded_by)},
+        "transcript_status": {
+            "alg": "sha-256",
+            "index": dict(index),
+            "superseded_by": dict(superseded_by),
+            "valid_until": dict(valid_until or {}),
+        },
     }
     if url:
         payload["sub"] = url

@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from transcript.errors import TranscriptError
-from transcript.model.xmlio import signed_content_digest
+from transcript.errors import InvalidDocument, TranscriptError
+from transcript.model.validity import stated_validity_in
+from transcript.model.xmlio import content_digest_of, parse_untrusted
 from transcript.pki.keys import SigningIdentity
 from transcript.status.listformat import (
     DocumentStatus,
@@ -72,6 +73,7 @@ class Known:
     digest: str  # SHA-256 of the signed content (`signed_content_digest`)
     index: int
     file_sha256: str = ""  # of the file as the manifest records it: a file known is not read again
+    valid_until: str = ""  # the last day of a document issued for a limited time (ISO date), else ""
 
 
 class StatusRegister:
@@ -89,9 +91,9 @@ class StatusRegister:
         known = self._read_documents()
         recorded = len(known)
         by_digest = {k.digest: k for k in known}
-        for document_id, digest, file_sha256 in self._issued({k.file_sha256 for k in known}):
+        for document_id, digest, file_sha256, until in self._issued({k.file_sha256 for k in known}):
             if digest not in by_digest:
-                item = Known(document_id, digest, len(known), file_sha256)
+                item = Known(document_id, digest, len(known), file_sha256, until)
                 known.append(item)
                 by_digest[digest] = item
         if len(known) > recorded:
@@ -111,8 +113,8 @@ class StatusRegister:
         except (OSError, ValueError, TypeError) as exc:
             raise RegisterError(f"{path}: the register's document record cannot be read ({exc})") from None
 
-    def _issued(self, known_files: set[str]) -> Iterator[tuple[str, str, str]]:
-        """(document number, signed-content digest, file SHA-256) of each issued XML file the
+    def _issued(self, known_files: set[str]) -> Iterator[tuple[str, str, str, str]]:
+        """(document number, signed-content digest, file SHA-256, last day or "") of each issued XML file the
         register does not know yet (by the file's SHA-256), still in the folder as the
         manifest records it (a file changed since is not taken). Only new files are read."""
         path = self.out_dir / MANIFEST
@@ -135,9 +137,13 @@ class StatusRegister:
                     continue
                 if hashlib.sha256(data).hexdigest() != digest:
                     continue
-                content = signed_content_digest(data)
-                if content is not None:
-                    yield str(document_id), content, digest
+                try:
+                    root = parse_untrusted(data).getroot()
+                except InvalidDocument:
+                    continue
+                validity = stated_validity_in(root)
+                until = validity.until.isoformat() if validity and validity.until else ""
+                yield str(document_id), content_digest_of(root), digest, until
 
     # --------------------------------------------------------------------- events
 
@@ -263,6 +269,7 @@ class StatusRegister:
         bits = [int(DocumentStatus.VALID)] * len(known)
         index: dict[str, int] = {}
         successors: dict[str, str] = {}
+        last_days: dict[str, str] = {}
         for item in known:
             status, by = statuses.get(item.digest, (DocumentStatus.VALID, None))
             bits[item.index] = int(status)
@@ -270,8 +277,13 @@ class StatusRegister:
             index[key] = item.index
             if status is DocumentStatus.SUPERSEDED and by:
                 successors[key] = seal_successor(item.digest, by)
+            if item.valid_until:
+                last_days[key] = item.valid_until
         issued = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
-        payload = claims(bits, index, successors, issued=issued, next_update=issued + valid_for, url=url)
+        payload = claims(
+            bits, index, successors, issued=issued, next_update=issued + valid_for, url=url,
+            valid_until=last_days,
+        )  # fmt: skip
         return sign_list(payload, identity.key, identity.certificates)
 
 

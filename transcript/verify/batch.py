@@ -16,7 +16,7 @@ from transcript.verify.report import VerificationReport
 
 COLUMNS = (
     "file", "verdict", "sub_indication", "reason", "document_id", "student_number", "student_name_th",
-    "student_name_en", "gpax", "institution", "signer", "signing_time", "status", "form",
+    "student_name_en", "gpax", "institution", "signer", "signing_time", "status", "valid_until", "form",
 )  # fmt: skip
 
 
@@ -39,6 +39,7 @@ def report_row(source: str, report: VerificationReport) -> dict[str, str]:
         row["institution"] = s.institution.get("en") or next(iter(s.institution.values()), "")
         row["signer"] = report.signer.common_name if report.signer else ""
         row["signing_time"] = report.signing_time.isoformat() if report.signing_time else ""
+        row["valid_until"] = s.valid_until or ""
     return row
 
 

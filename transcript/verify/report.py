@@ -96,6 +96,8 @@ class SubIndication(str, Enum):
     DOCUMENT_SUPERSEDED = ("DOCUMENT_SUPERSEDED", Verdict.TOTAL_FAILED)
     DOCUMENT_SUSPENDED = ("DOCUMENT_SUSPENDED", Verdict.INDETERMINATE)
     STATUS_UNKNOWN = ("STATUS_UNKNOWN", Verdict.INDETERMINATE)
+    # A document issued for a limited time, read after its last day (its signed content says so).
+    DOCUMENT_EXPIRED = ("DOCUMENT_EXPIRED", Verdict.TOTAL_FAILED)
 
     def __str__(self) -> str:
         return self.value
@@ -218,6 +220,7 @@ class TranscriptSummary:
     gpax: str | None
     status: str
     courses: int
+    valid_until: str | None = None  # a document issued for a limited time: its last day (ISO date)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -347,6 +350,8 @@ class VerificationReport:
             if s.degree:
                 lines.append(f"  Degree       {_both(s.degree)}")
             lines.append(f"  GPAX         {s.gpax or '-'} ({s.courses} courses)")
+            if s.valid_until:
+                lines.append(f"  Valid until  {s.valid_until} (the issuer limited the document's validity)")
         lines.append("  Checks")
         for c in self.checks:
             lines.append(f"    {marks[c.status]} {c.name:22} {c.detail}")

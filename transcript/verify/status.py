@@ -17,6 +17,7 @@ from enum import Enum
 
 from cryptography import x509
 
+from transcript.model.validity import Validity
 from transcript.pki.trust import TrustSettings
 from transcript.status.listformat import (
     DocumentStatus,
@@ -73,7 +74,7 @@ def with_status(
     if check.sub_indication is SubIndication.STATUS_UNKNOWN and policy is StatusPolicy.SOFT:
         check = Check.warning("status", f"{check.detail} (policy: soft)")
     draft.add(check)
-    draft.document_status = status.word if status is not None else None
+    draft.document_status = status
     draft.superseded_by = successor
     return draft.freeze()
 
@@ -129,8 +130,16 @@ def read_trusted(
     return TrustedList(content, chain[0])
 
 
-def lookup(listing: TrustedList, sha256_hex: str) -> tuple[Check, DocumentStatus | None, str | None]:
-    """The status check of the document whose signed XML file has this SHA-256."""
+#: What `lookup` calls a document past its last day, besides the list's own statuses.
+EXPIRED = "expired"
+
+
+def lookup(
+    listing: TrustedList, sha256_hex: str, now: dt.datetime | None = None
+) -> tuple[Check, str | None, str | None]:
+    """The status check of the document whose signed content has this SHA-256 (see
+    `signed_content_digest`), its status in a word (valid, revoked, suspended, superseded,
+    expired; None when unknown) and the number of the document replacing it."""
     content = listing.content
     key = document_key(sha256_hex)
     status = content.status_of(key)
@@ -138,18 +147,26 @@ def lookup(listing: TrustedList, sha256_hex: str) -> tuple[Check, DocumentStatus
     if status is None:
         return _unknown(f"the status list does not list this document ({when})")
     if status is DocumentStatus.VALID:
-        return Check.passed("status", f"the issuer lists the document as valid ({when})"), status, None
+        last_day = content.valid_until.get(key)
+        moment = now or dt.datetime.now(dt.timezone.utc)
+        if last_day is not None and Validity(last_day, (), True).expired(moment):
+            until = last_day.isoformat()
+            words = f"the issuer made this document valid until {until}; it has expired ({when})"
+            return Check.problem("status", SubIndication.DOCUMENT_EXPIRED, words), EXPIRED, None
+        until = f", until {last_day.isoformat()}" if last_day else ""
+        words = f"the issuer lists the document as valid{until} ({when})"
+        return Check.passed("status", words), status.word, None
     if status is DocumentStatus.REVOKED:
         words = f"the issuer has revoked (withdrawn) this document ({when})"
-        return Check.problem("status", SubIndication.DOCUMENT_REVOKED, words), status, None
+        return Check.problem("status", SubIndication.DOCUMENT_REVOKED, words), status.word, None
     if status is DocumentStatus.SUSPENDED:
         words = f"the issuer has suspended this document ({when})"
-        return Check.problem("status", SubIndication.DOCUMENT_SUSPENDED, words), status, None
+        return Check.problem("status", SubIndication.DOCUMENT_SUSPENDED, words), status.word, None
     sealed = content.superseded_by.get(key)
     successor = open_successor(sealed, sha256_hex) if sealed else None
     named = f"document {successor}" if successor else "a newer document"
     words = f"the issuer has replaced this document by {named} ({when})"
-    return Check.problem("status", SubIndication.DOCUMENT_SUPERSEDED, words), status, successor
+    return Check.problem("status", SubIndication.DOCUMENT_SUPERSEDED, words), status.word, successor
 
 
 def _unknown(why: str) -> tuple[Check, None, None]:
@@ -166,11 +183,11 @@ def _status(
     trust: TrustSettings,
     signers: SignerList | None,
     source: str,
-) -> tuple[Check, DocumentStatus | None, str | None]:
+) -> tuple[Check, str | None, str | None]:
     listing = read_trusted(
         data, trust, institutions=institution_names(report.transcript), signers=signers, source=source
     )
     if isinstance(listing, str):
         return _unknown(listing)
     assert report.document_sha256 is not None
-    return lookup(listing, report.document_sha256)
+    return lookup(listing, report.document_sha256, trust.at)

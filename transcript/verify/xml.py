@@ -43,6 +43,7 @@ from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 from transcript.errors import InvalidDocument
 from transcript.model.constants import C14N_INCLUSIVE, DS_NS, TC_NS, XADES_NS, student_number
 from transcript.model.text import by_language
+from transcript.model.validity import stated_validity
 from transcript.model.xmlio import MAX_DOCUMENT_BYTES, check_root, parse_untrusted, signed_content_digest
 from transcript.pki.trust import TrustSettings
 from transcript.rules.checks import read_and_validate
@@ -56,6 +57,7 @@ from transcript.verify.report import (
     SubIndication,
     TranscriptSummary,
     VerificationReport,
+    one_line,
 )
 from transcript.verify.signers import SignerList, check_signer
 from transcript.verify.timestamps import proof_of_existence
@@ -276,6 +278,9 @@ def _verify(
         add(Check.skipped("signer", "the signed content could not be read, so its institution is unknown"))
     else:
         add(check_signer("signer", signing_cert, names, signers))
+        validity = validity_check(draft.transcript, now)
+        if validity is not None:
+            add(validity)
 
 
 def institution_names(model: Any) -> list[str]:
@@ -801,6 +806,32 @@ def _content(signed_bytes: bytes, draft: ReportDraft, add: Any) -> list[str] | N
     return institution_names(model)
 
 
+def validity_check(transcript: Any, now: dt.datetime) -> Check | None:
+    """Whether a document issued for a limited time is still valid at `now` (None: it was
+    issued without an end). The period is read from the signed content only."""
+    validity = stated_validity(transcript)
+    if validity is None:
+        return None
+    if validity.until is None:
+        stated = ", ".join(repr(one_line(s)[:40]) for s in validity.statements[:2])
+        return Check.warning(
+            "validity",
+            f"the document states a validity period ({stated}) that is not a date this verifier can "
+            "read (YYYY-MM-DD): judge it from the document",
+        )
+    until = validity.until.isoformat()
+    differ = "" if validity.agree else " (its notes differ; the earliest date counts)"
+    if validity.expired(now):
+        return Check.problem(
+            "validity",
+            SubIndication.DOCUMENT_EXPIRED,
+            f"the issuer made this document valid until {until} (Thailand time); it has expired{differ}: "
+            "ask the graduate for a current transcript",
+        )
+    words = f"the issuer made this document valid until {until} (Thailand time){differ}"
+    return Check.passed("validity", words)
+
+
 def summarize(t: Any) -> TranscriptSummary:
     """The brief of a transcript model (callers pass one read from signed bytes)."""
 
@@ -831,4 +862,10 @@ def summarize(t: Any) -> TranscriptSummary:
         gpax=str(t.academic_summary.total_gpax) if t.academic_summary else None,
         status=t.transcript_context.status,
         courses=len(t.course),
+        valid_until=until.isoformat() if (until := _last_day(t)) else None,
     )
+
+
+def _last_day(t: Any) -> dt.date | None:
+    validity = stated_validity(t)
+    return validity.until if validity else None

@@ -10,6 +10,7 @@ each other. Every response carries a strict Content-Security-Policy.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,9 @@ from starlette.concurrency import run_in_threadpool
 from transcript import __version__
 from transcript.model.text import pick
 from transcript.pki.trust import TrustSettings
+from transcript.render.thai import long_date
 from transcript.rules.summary import group_by_semester, semester_key
+from transcript.status.listformat import document_key
 from transcript.util.archive import ArchiveError, ArchiveLimits, read_zip
 from transcript.verify import SignerList, Status, VerificationReport, verify
 from transcript.verify.batch import problem_row, report_row, to_csv, to_json
@@ -230,12 +233,15 @@ def create_app(
             if isinstance(listing, str):
                 words = t["doc_unknown"].format(reason=listing)
             else:
-                check, status, successor = lookup(listing, digest)
+                check, status, successor = lookup(listing, digest, trust.at)
                 if status is None:
                     words = t["doc_unknown"].format(reason=check.detail)
                 else:
-                    tone = "genuine" if status.word == "valid" else "forged"
-                    words = t[f"status_{status.word}"] + (f" ({successor})" if successor else "")
+                    tone = "genuine" if status == "valid" else "forged"
+                    words = t[f"status_{status}"] + (f" ({successor})" if successor else "")
+                    last_day = listing.content.valid_until.get(document_key(digest))
+                    if last_day is not None:
+                        words += f" · {t['valid_until']} {long_date(last_day, language)}"
                     words += f" · {listing.signer_organization}"
         return templates.TemplateResponse(
             request,
@@ -315,6 +321,11 @@ def _view(report: VerificationReport, language: str) -> dict[str, Any]:
         "reason": reason,
         "semesters": semesters,
         "graduated": str(graduated)[:10] if graduated else None,
+        "valid_until": (
+            long_date(dt.date.fromisoformat(summary.valid_until), language)
+            if (summary := report.summary) and summary.valid_until
+            else None
+        ),
         "failed_checks": [c for c in report.checks if c.status in (Status.FAILED, Status.INDETERMINATE)],
     }
 
