@@ -93,7 +93,7 @@ def test_sign_and_verify(signed: bytes, pki: AttackPki, document: bytes) -> None
     ]  # fmt: skip
     assert report.signer.common_name == "Registrar (TEST ONLY)"
     assert report.summary.student_number == "6310500123"
-    assert report.summary.student_name == {"th": "นางสาว สมหญิง ใจดีมาก", "en": "Miss Somying Jaidimak"}
+    assert report.summary.student_name == {"th": "นางสาวสมหญิง ใจดีมาก", "en": "Miss Somying Jaidimak"}
     assert report.summary.gpax == "3.77"
     # What the verifier shows is what was signed: the canonical form of the input document.
     assert report.signed_xml == etree.tostring(etree.fromstring(document), method="c14n")

@@ -35,6 +35,13 @@ def server(tmp_path_factory):
     genuine.write_bytes(signed)
     tampered = folder / "tampered.xml"
     tampered.write_bytes(signed.replace(b"<tc:TotalGPAX>3.77<", b"<tc:TotalGPAX>3.99<"))
+    # Signed by another (TEST ONLY) institution's key that the page does not trust: undecided.
+    stranger = create_demo_pki(folder / "other-pki")
+    foreign = load_identity(
+        stranger.registrar_p12, password=password_from(password_file=stranger.password_file)
+    )
+    untrusted = folder / "untrusted.xml"
+    untrusted.write_bytes(XmlSigner(foreign).sign((EXAMPLES / "bachelor-honours.xml").read_bytes()))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -47,7 +54,10 @@ def server(tmp_path_factory):
     deadline = time.monotonic() + 20
     while not uv.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "genuine": genuine, "tampered": tampered, "folder": folder}
+    yield {
+        "url": f"http://127.0.0.1:{port}", "genuine": genuine, "tampered": tampered, "untrusted": untrusted,
+        "folder": folder,
+    }  # fmt: skip
     uv.should_exit = True
     thread.join(timeout=10)
 
@@ -93,17 +103,27 @@ def _screenshot(browser, server, name: str) -> Path:  # type: ignore[no-untyped-
     return path
 
 
-def test_genuine_file_shows_the_green_verdict_and_the_student(browser, server) -> None:
-    verdict = _upload(browser, server, server["genuine"], "th")
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_genuine_file_shows_the_green_verdict_and_the_student(browser, server, language: str) -> None:
+    verdict = _upload(browser, server, server["genuine"], language)
     assert "genuine" in verdict.get_attribute("class")
-    assert "ของจริง" in verdict.text
-    assert "นางสาว สมหญิง ใจดีมาก" in browser.page_source
-    assert _screenshot(browser, server, "web-genuine.png").stat().st_size > 10_000
+    assert ("ของจริง" if language == "th" else "Genuine") in verdict.text
+    assert ("นางสาวสมหญิง ใจดีมาก" if language == "th" else "Miss Somying Jaidimak") in browser.page_source
+    assert _screenshot(browser, server, f"web-genuine.{language}.png").stat().st_size > 10_000
 
 
-def test_tampered_file_shows_the_red_verdict_and_the_reason(browser, server) -> None:
-    verdict = _upload(browser, server, server["tampered"], "en")
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_tampered_file_shows_the_red_verdict_and_the_reason(browser, server, language: str) -> None:
+    verdict = _upload(browser, server, server["tampered"], language)
     assert "forged" in verdict.get_attribute("class")
-    assert "Not genuine" in verdict.text
-    assert "changed after signing" in browser.page_source
-    assert _screenshot(browser, server, "web-tampered.png").stat().st_size > 10_000
+    reason = browser.find_element("id", "reason").text
+    assert ("ถูกแก้ไขหลังการลงนาม" if language == "th" else "changed after it was signed") in reason
+    assert _screenshot(browser, server, f"web-tampered.{language}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_an_unknown_signer_is_undecided_and_says_what_to_do(browser, server, language: str) -> None:
+    verdict = _upload(browser, server, server["untrusted"], language)
+    assert "unknown" in verdict.get_attribute("class")
+    assert browser.find_element("id", "next-step").text
+    assert _screenshot(browser, server, f"web-indeterminate.{language}.png").stat().st_size > 10_000

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 
 def pick(texts: Sequence[Any], language: str, edition: str | None = None) -> str:
@@ -24,3 +27,13 @@ def by_language(texts: Sequence[Any]) -> dict[str, str]:
     for text in texts:
         found.setdefault((text.language_id or "").lower() or "-", text.value)
     return found
+
+
+def full_name(prefix: str, parts: Sequence[str], language: str) -> str:
+    """A person's name as it is written: a Thai title joins the given name (นายพีรพัฒน์), an
+    English one, or one ending in a full stop (ผศ.ดร.), is a word of its own (Mr. Peerapat)."""
+    rest = " ".join(p for p in parts if p)
+    if not prefix:
+        return rest
+    separate = prefix.endswith(".") or language == "en" or not _THAI.search(prefix)
+    return f"{prefix} {rest}" if separate else f"{prefix}{rest}"

@@ -150,8 +150,8 @@ def _failure(name: str, exc: cv_errors.ValidationError, when: str, proven: bool)
         return Check.problem(
             name,
             SubIndication.TRY_LATER,
-            "revocation could not be checked (no current CRL for the chain was given and fetching "
-            f"is off): give the issuers' CRLs with --crl, or allow fetching ({exc})",
+            "no revocation data: no current CRL for the certificate chain was given, and fetching is "
+            f"off; give the issuers' CRLs (--crl) or allow fetching (--fetch). ({exc})",
         )
     if isinstance(exc, cv_errors.DisallowedAlgorithmError):
         return Check.problem(

@@ -320,6 +320,26 @@ def _checks(
                 "the PDF signer's certificate is revoked, and nothing proves the signature was made before",
             )
         )
+    elif (
+        not status.trusted
+        and pdf_cert is not None
+        and (
+            diagnosed := check_path(
+                "pdf-signature",
+                x509.load_der_x509_certificate(pdf_cert.dump()),
+                [*_cms_certificates(signature), *(x509.load_der_x509_certificate(c.dump()) for c in certs)],
+                trust,
+                now,
+                False,
+                crls,
+                ocsps,
+            )
+        ).status
+        in (Status.FAILED, Status.INDETERMINATE)
+    ):
+        # The path check names the cause (no revocation data, say) where the signature's
+        # status has only a category.
+        add(diagnosed)
     elif not status.trusted:
         indication = status.trust_problem_indic
         sub = SubIndication.named(
@@ -331,7 +351,7 @@ def _checks(
             SubIndication.TRY_LATER: "cannot be checked for revocation (no CRL given, none in the file)",
             SubIndication.OUT_OF_BOUNDS_NO_POE: "has expired, and nothing proves an earlier signature",
         }.get(sub, "cannot be trusted")
-        add(Check.problem("pdf-signature", sub, f"the PDF signer's certificate {words} ({sub.value})"))
+        add(Check.problem("pdf-signature", sub, f"the PDF signer's certificate {words}"))
     else:
         trusted = True
         source = "validation data in the file" if own else "the CRLs given"

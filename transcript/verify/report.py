@@ -165,6 +165,7 @@ class Signer:
     not_before: dt.datetime
     not_after: dt.datetime
     sha256: str
+    issuer_common_name: str = ""  # the issuing authority's name, for people (the DN is in `issuer`)
 
     @classmethod
     def of(cls, certificate: x509.Certificate) -> Signer:
@@ -194,6 +195,7 @@ def _signer_of_der(data: bytes) -> Signer:
     certificate = x509.load_der_x509_certificate(data)
     organizations = certificate.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)
     names = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    issuer_names = certificate.issuer.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
     return Signer(
         str(names[0].value) if names else certificate.subject.rfc4514_string(),
         certificate.subject.rfc4514_string(),
@@ -203,6 +205,7 @@ def _signer_of_der(data: bytes) -> Signer:
         certificate.not_valid_before_utc,
         certificate.not_valid_after_utc,
         hashlib.sha256(data).hexdigest(),
+        str(issuer_names[0].value) if issuer_names else certificate.issuer.rfc4514_string(),
     )
 
 

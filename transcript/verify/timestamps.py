@@ -29,7 +29,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from transcript.pki.trust import TrustSettings, validation_context
 from transcript.util import sync
-from transcript.verify.report import Check, SubIndication
+from transcript.verify.chain import check_path
+from transcript.verify.report import Check, Status, SubIndication
 
 #: A token and what proves it later less than this after its own time need no second look.
 SAME_MOMENT = dt.timedelta(minutes=10)
@@ -88,9 +89,17 @@ def proof_of_existence(
     if not valid:
         return Check.problem(name, SubIndication.SIG_CRYPTO_FAILURE, f"the {stamp} does not verify"), None
     if problem is not None:
+        diagnosed = _authority_problem(name, status, token, trust, certs, crls, ocsps, when)
+        if diagnosed is not None:
+            # The path check's own words name the cause (no revocation data, say), where the
+            # token's status has only a category.
+            return Check.problem(
+                name, diagnosed.sub_indication or SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE,
+                f"the {stamp} cannot be relied on: its authority's certificate: {diagnosed.detail}",
+            ), None  # fmt: skip
         sub = SubIndication.named(getattr(problem, "name", ""), SubIndication.NO_CERTIFICATE_CHAIN_FOUND)
         return Check.problem(
-            name, sub, f"the {stamp} comes from an authority that is not trusted at that time ({sub.value})"
+            name, sub, f"the {stamp} comes from an authority that is not trusted at that time"
         ), None
     if until - when > SAME_MOMENT:
         later = validation_context(trust, others=certs, crls=crls, ocsps=ocsps, moment=until, soft=True)
@@ -128,6 +137,31 @@ def _flags(status: Any) -> tuple[bool, bool, Any]:
     if intact and valid and problem is None and _get(status, "timestamp") is None:
         problem = SubIndication.FORMAT_FAILURE
     return intact, valid, problem
+
+
+def _authority_problem(
+    name: str,
+    status: Any,
+    token: cms.SignedData,
+    trust: TrustSettings,
+    certs: Sequence[Any],
+    crls: Sequence[bytes],
+    ocsps: Sequence[bytes],
+    when: dt.datetime,
+) -> Check | None:
+    """Why the authority's certificate fails at `when`, from the same path check as a
+    signer's; None when that check finds nothing to say."""
+    signing_cert = _get(status, "signing_cert")
+    if signing_cert is None:
+        return None
+    try:
+        certificate = x509.load_der_x509_certificate(signing_cert.dump())
+        carried = [c.chosen for c in token["certificates"] or [] if c.name == "certificate"]
+        others = [x509.load_der_x509_certificate(c.dump()) for c in [*certs, *carried]]
+    except (ValueError, TypeError, KeyError):
+        return None
+    check = check_path(name, certificate, others, trust, when, True, crls, ocsps)
+    return check if check.status in (Status.FAILED, Status.INDETERMINATE) else None
 
 
 def _revoked_before(

@@ -42,7 +42,7 @@ from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
 from transcript.errors import InvalidDocument
 from transcript.model.constants import C14N_INCLUSIVE, DS_NS, TC_NS, XADES_NS, student_number
-from transcript.model.text import by_language
+from transcript.model.text import by_language, full_name
 from transcript.model.validity import stated_validity
 from transcript.model.xmlio import MAX_DOCUMENT_BYTES, check_root, parse_untrusted, signed_content_digest
 from transcript.pki.trust import TrustSettings
@@ -840,13 +840,14 @@ def summarize(t: Any) -> TranscriptSummary:
     def names(student: Any) -> dict[str, str]:
         result = {}
         for language in ("th", "en"):
-            parts = []
-            for group in (student.name_prefix, student.given_name, student.middle_name, student.family_name):
-                value = texts(group).get(language) or (texts(group).get("-") if language == "th" else None)
-                if value:
-                    parts.append(value)
-            if parts:
-                result[language] = " ".join(parts)
+
+            def part(group: Any, language: str = language) -> str:
+                found = texts(group)
+                return found.get(language) or (found.get("-", "") if language == "th" else "")
+
+            parts = [part(g) for g in (student.given_name, student.middle_name, student.family_name)]
+            if any(parts):
+                result[language] = full_name(part(student.name_prefix), parts, language)
         return result
 
     number = student_number(t.student)

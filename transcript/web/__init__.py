@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import fontpkg
+from cryptography.x509.oid import NameOID
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from transcript import __version__
+from transcript.model.constants import BANGKOK
 from transcript.model.text import pick
 from transcript.pki.trust import TrustSettings
 from transcript.render.thai import long_date
@@ -31,6 +33,7 @@ from transcript.status.listformat import document_key
 from transcript.util.archive import ArchiveError, ArchiveLimits, read_zip
 from transcript.verify import SignerList, Status, VerificationReport, verify
 from transcript.verify.batch import problem_row, report_row, to_csv, to_json
+from transcript.verify.explain import check_status, check_title, check_words, explain, signature_confirmed
 from transcript.verify.status import lookup, read_trusted, with_status
 from transcript.web.texts import TEXTS, choose_language
 
@@ -140,6 +143,9 @@ def create_app(
         return rows
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # Every page says whose signatures it trusts: a verdict means nothing without that.
+    templates.env.globals["trusted"] = trusted_names(trust)
+    templates.env.globals["test_only"] = any(TEST_ONLY in name for name in trusted_names(trust))
     style = (HERE / "static" / "style.css").read_bytes()
 
     app.add_middleware(_SecurityHeaders)
@@ -225,17 +231,17 @@ def create_app(
         language = choose_language(lang, request.headers.get("accept-language"))
         t = TEXTS[language]
         digest = sha256.strip().lower() if re.fullmatch(r"[0-9a-fA-F]{64}", sha256.strip()) else ""
-        tone, words = "unknown", t["doc_not_published"]
+        tone, words, technical = "unknown", t["doc_not_published"], ""
         if status_list is not None and digest:
             listing = await run_in_threadpool(
                 read_trusted, status_list(), trust, institutions=None, signers=signers
             )
             if isinstance(listing, str):
-                words = t["doc_unknown"].format(reason=listing)
+                words, technical = t["doc_unknown"], listing
             else:
                 check, status, successor = lookup(listing, digest, trust.at)
                 if status is None:
-                    words = t["doc_unknown"].format(reason=check.detail)
+                    words, technical = t["doc_unknown"], check.detail
                 else:
                     tone = "genuine" if status == "valid" else "forged"
                     words = t[f"status_{status}"] + (f" ({successor})" if successor else "")
@@ -247,7 +253,7 @@ def create_app(
             request,
             "document.html",
             {"t": t, "lang": language, "document_id": document_id[:120], "digest": digest, "tone": tone,
-             "status_words": words, "limit": max_bytes // (1024 * 1024)},
+             "status_words": words, "technical": technical, "limit": max_bytes // (1024 * 1024)},
         )  # fmt: skip
 
     @app.post("/api/verify")
@@ -285,9 +291,40 @@ def create_app(
     return app
 
 
+#: How the demo PKI marks its certificates; a site trusting one says so on every page.
+TEST_ONLY = "TEST ONLY"
+
+
+def trusted_names(trust: TrustSettings) -> list[str]:
+    """The names of the roots a site trusts, for people."""
+    names = []
+    for root in trust.roots:
+        found = root.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        names.append(str(found[0].value) if found else root.subject.rfc4514_string())
+    return names
+
+
+def local_time(value: dt.datetime | None, language: str) -> str | None:
+    """A moment as Thai readers read it: Thailand's time, the Buddhist era in Thai."""
+    if value is None:
+        return None
+    here = value.astimezone(BANGKOK)
+    if language == "th":
+        return f"{long_date(here.date(), 'th')} เวลา {here:%H:%M} น."
+    return f"{long_date(here.date(), 'en')}, {here:%H:%M} (Thailand time, UTC+7)"
+
+
+def _date(value: Any, language: str) -> str | None:
+    if value is None:
+        return None
+    return long_date(dt.date(value.year, value.month, value.day), language)
+
+
 def _view(report: VerificationReport, language: str) -> dict[str, Any]:
-    """What the result page shows, read from the signed content only."""
-    t = report.transcript
+    """What the result page shows: the verdict in plain words, and what the document says
+    only when the institution's signature on it is confirmed."""
+    confirmed = signature_confirmed(report)
+    t = report.transcript if confirmed else None
     semesters = []
     if t is not None:
         lines = {}
@@ -314,19 +351,33 @@ def _view(report: VerificationReport, language: str) -> dict[str, Any]:
     tone = {"TOTAL-PASSED": "genuine", "TOTAL-FAILED": "forged", "INDETERMINATE": "unknown"}[
         report.verdict.value
     ]
-    reason = next((c.detail for c in report.checks if c.sub_indication == report.sub_indication), None)
-    graduated = t.student.date_of_graduation if t is not None else None
+    summary = report.summary if confirmed else None
     return {
         "tone": tone,
-        "reason": reason,
+        "explained": explain(report, language),
+        "confirmed": confirmed,
+        "summary": summary,
         "semesters": semesters,
-        "graduated": str(graduated)[:10] if graduated else None,
+        "graduated": _date(t.student.date_of_graduation, language) if t is not None else None,
         "valid_until": (
             long_date(dt.date.fromisoformat(summary.valid_until), language)
-            if (summary := report.summary) and summary.valid_until
+            if summary and summary.valid_until
             else None
         ),
-        "failed_checks": [c for c in report.checks if c.status in (Status.FAILED, Status.INDETERMINATE)],
+        "signed_at": local_time(report.signing_time, language),
+        "timestamp": local_time(report.timestamp_time, language),
+        "checks": [
+            {
+                "title": check_title(c.name, language),
+                "status": check_status(c, language),
+                "words": check_words(c, language),
+                "css": c.status.value,
+                "name": c.name,
+                "detail": c.detail,
+                "open": c.status in (Status.FAILED, Status.INDETERMINATE),
+            }
+            for c in report.checks
+        ],
     }
 
 

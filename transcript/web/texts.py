@@ -28,7 +28,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "ระบบจะบอกว่าแฟ้มเป็นของจริงหรือไม่ และตรงกับรหัส QR นี้หรือไม่"
         ),
         "doc_upload": "แฟ้มเอกสาร (PDF หรือ XML) เพื่อยืนยันว่าตรงกับรหัส QR",
-        "doc_unknown": "ตรวจสอบสถานะไม่ได้: {reason}",
+        "doc_unknown": (
+            "ตรวจสอบสถานะไม่ได้ในขณะนี้ (อ่านประกาศสถานะเอกสารของสถาบันไม่ได้ หรือไม่พบเอกสารนี้ในประกาศ) "
+            "ลองอีกครั้งภายหลัง หรือติดต่อสำนักทะเบียนของสถาบัน"
+        ),
         "doc_not_published": "เว็บไซต์นี้ไม่ได้ตรวจสอบประกาศสถานะเอกสาร",
         "status_valid": "ใช้ได้",
         "status_revoked": "ถูกเพิกถอน",
@@ -38,13 +41,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "match": "แฟ้มนี้ตรงกับรหัส QR (SHA-256 เดียวกัน)",
         "mismatch": "แฟ้มนี้ไม่ตรงกับรหัส QR: เป็นเอกสารคนละฉบับ",
         "privacy": "แฟ้มถูกตรวจในหน่วยความจำ ไม่มีการเก็บหรือบันทึกไว้ ขนาดไม่เกิน {limit} MB",
-        "genuine": "ของจริง: ลายมือชื่ออิเล็กทรอนิกส์ถูกต้องและเชื่อถือได้",
-        "forged": "ไม่ใช่ของจริง",
-        "unknown": "ยังตัดสินไม่ได้",
         "reason": "เหตุผล",
+        "next_step": "ควรทำอย่างไรต่อ",
+        "certificate_from": "ใบรับรองออกโดย",
+        "not_shown": (
+            "ไม่แสดงข้อมูลในแฟ้ม เพราะยืนยันไม่ได้ว่าสถาบันเป็นผู้ลงนาม "
+            "ข้อมูลที่แฟ้มอ้างอาจไม่ถูกต้อง"
+        ),
+        "technical": "รายละเอียดทางเทคนิค (ภาษาอังกฤษ สำหรับผู้เชี่ยวชาญ)",
+        "test_only": (
+            "เว็บไซต์นี้เชื่อถือใบรับรองสำหรับทดสอบ (TEST ONLY) "
+            "ผลการตรวจสอบใช้สำหรับการทดลองเท่านั้น ไม่ใช่การรับรองเอกสารจริง"
+        ),
+        "trusted": "เว็บไซต์นี้เชื่อถือเฉพาะลายมือชื่อที่มีใบรับรองจาก:",
         "signed_by": "ผู้ลงนาม",
-        "certificate": "ใบรับรอง",
-        "issuer": "ออกโดย",
         "signed_at": "เวลาที่ลงนาม",
         "timestamp": "เวลาที่ประทับโดยผู้ให้บริการประทับเวลา",
         "pdf_signer": "ผู้ลงนามแฟ้ม PDF",
@@ -96,7 +106,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "whether it is genuine and whether it is the document of this QR code."
         ),
         "doc_upload": "The document's file (PDF or XML), to confirm it matches the QR code",
-        "doc_unknown": "The status could not be checked: {reason}",
+        "doc_unknown": (
+            "The status cannot be checked now (the institution's status list could not be used, or "
+            "does not list this document). Try again later, or contact the institution's registrar."
+        ),
         "doc_not_published": "This site does not check the institution's status list",
         "status_valid": "valid",
         "status_revoked": "revoked (withdrawn)",
@@ -106,13 +119,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "match": "This file matches the QR code (the same SHA-256)",
         "mismatch": "This file does NOT match the QR code: it is another document",
         "privacy": "The file is checked in memory, never stored or logged. Up to {limit} MB.",
-        "genuine": "Genuine: the signature is valid and trusted",
-        "forged": "Not genuine",
-        "unknown": "Cannot be decided",
         "reason": "Reason",
+        "next_step": "What to do next",
+        "certificate_from": "Certificate issued by",
+        "not_shown": (
+            "What the file says is not shown: it could not be confirmed that the institution signed "
+            "it, so what it claims may be false."
+        ),
+        "technical": "Technical details (for specialists)",
+        "test_only": (
+            "This site trusts TEST ONLY certificates: its verdicts are for trying the system out, "
+            "never for real documents."
+        ),
+        "trusted": "This site trusts only signatures whose certificates come from:",
         "signed_by": "Signed by",
-        "certificate": "Certificate",
-        "issuer": "Issued by",
         "signed_at": "Signed at",
         "timestamp": "Time-stamped at",
         "pdf_signer": "PDF signed by",
