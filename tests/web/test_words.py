@@ -162,3 +162,10 @@ def test_a_pdf_without_revocation_data_names_the_cause(site, tmp_path_factory) -
     report = verify(pdf, TrustSettings(roots=trust.roots))
     assert report.verdict is Verdict.INDETERMINATE and report.sub_indication is SubIndication.TRY_LATER
     assert "no revocation data" in report.reason and "CERTIFICATE_CHAIN_GENERAL_FAILURE" not in report.reason
+
+
+def test_the_api_gives_the_plain_words_too(site) -> None:
+    body = site["client"].post("/api/verify", files={"file": ("t.xml", site["files"]["tampered"])}).json()
+    assert body["sub_indication"] == "HASH_FAILURE"
+    assert body["explanation"]["th"]["reason"] == "เนื้อหาถูกแก้ไขหลังการลงนาม"
+    assert body["explanation"]["en"]["next_step"].startswith("Ask the graduate for the original file")

@@ -10,6 +10,7 @@ each other. Every response carries a strict Content-Security-Policy.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -265,7 +266,7 @@ def create_app(
         except UploadProblem as exc:
             return JSONResponse({"error": TEXTS["en"][exc.key].format(**exc.values)}, status_code=exc.status)
         report = await run_in_threadpool(_verify, data)
-        return JSONResponse({"type": kind, **report.to_dict()})
+        return JSONResponse({"type": kind, **report.to_dict(), "explanation": _explanations(report)})
 
     @app.post("/api/verify/batch")
     async def api_verify_batch(file: Annotated[UploadFile, File()], format: str = "json") -> Response:
@@ -318,6 +319,11 @@ def _date(value: Any, language: str) -> str | None:
     if value is None:
         return None
     return long_date(dt.date(value.year, value.month, value.day), language)
+
+
+def _explanations(report: VerificationReport) -> dict[str, dict[str, str]]:
+    """The verdict in plain words for people, in each language (for a caller's own page)."""
+    return {language: dataclasses.asdict(explain(report, language)) for language in ("th", "en")}
 
 
 def _view(report: VerificationReport, language: str) -> dict[str, Any]:
