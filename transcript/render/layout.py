@@ -333,7 +333,8 @@ class _Builder:
         t, s, labels = self.t, self.s, self.labels
         st = t.student
         program = st.program_context
-        value_width = (PAGE_WIDTH - 2 * MARGIN) / 2 - 30 * mm
+        gap = 4 * mm  # between a left value that fills its column and the right half's label
+        value_width = (PAGE_WIDTH - 2 * MARGIN - gap) / 2 - 30 * mm
         status = labels["status_complete"] if st.date_of_graduation else labels["status_incomplete"]
         rows: list[tuple[str, str, bool]] = [
             ("name", self.student_name(), True),
@@ -368,7 +369,7 @@ class _Builder:
         widths = [30 * mm, value_width]
         # Two grids: each half's rows are as tall as their own values.
         halves = [Grid(part, widths, Padding(2, 1, 1)) for part in (pairs[:half], pairs[half:])]
-        return Beside(halves, 0, Rule(0.6, RULE))
+        return Beside(halves, gap, Rule(0.6, RULE))
 
     # -- courses, one block per semester, flowing through two columns
 
