@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from transcript.pdfa.container import package_pdf
 from transcript.pki.trust import TrustSettings
 from transcript.render import RenderError, is_signed, render_verified
+from transcript.rules.grades import GradeScale
 from transcript.sign.pades import PdfSigner
 from transcript.verify import VerificationReport, verify
 
@@ -55,13 +56,14 @@ def package_verified(
     lap: Callable[[str], None] | None = None,
     status_url: str | None = None,
     verify_url: str | None = None,
+    scale: GradeScale | None = None,
 ) -> bytes:
     """One edition's signed PDF/A-3 of `signed_xml`, from `report`, its verification
     (TOTAL-PASSED, or `RenderError`): rendered from what the signature covers, packaged with
     the signed file byte for byte, signed. `lap(stage)` is called after each of render,
-    package and sign-pdf (for timing)."""
+    package and sign-pdf (for timing). `scale`: the institution's grade scale, for the legend."""
     mark = lap or (lambda stage: None)
-    pdf = render_verified(report, lang, require_valid=True, demo=demo, verify_url=verify_url)
+    pdf = render_verified(report, lang, require_valid=True, demo=demo, verify_url=verify_url, scale=scale)
     mark("render")
     packaged = package_pdf(
         signed_xml,

@@ -368,7 +368,7 @@ def test_signed_transcript_renders_from_verified_content(signed_setup, tmp_path:
     pki, signed = signed_setup
     pdf = render_pdf(signed, "en", trust=pki.trust(), require_valid=True)
     text = pdftotext(pdf, tmp_path)
-    assert "Digitally signed by Registrar (TEST ONLY)" in text
+    assert "Signed electronically (XAdES)" in text and "Certified by Asst. Prof. Dr. Wilaiwan Srisuk" in text
     assert "NOTSIGNED" not in squeeze(text) and "NOTVERIFIED" not in squeeze(text)
 
 

@@ -263,6 +263,7 @@ def _produce(
             lap=lap,
             status_url=w["status_url"],
             verify_url=w["verify_url"],
+            scale=w["scale"],  # the legend lists the institution's own scale
         )
     return files, verified
 

@@ -16,6 +16,7 @@ from transcript.generated import Transcript
 from transcript.model.xmlio import DS_NS, load, parse_untrusted
 from transcript.pki.trust import TrustSettings
 from transcript.render.layout import LayoutFailure, Stamp, build_pdf
+from transcript.rules.grades import GradeScale
 from transcript.verify import VerificationReport, verify
 
 LANGUAGES = ("th", "en")
@@ -37,8 +38,12 @@ def render_pdf(
     trust: TrustSettings | None = None,
     require_valid: bool = False,
     demo: bool = False,
+    scale: GradeScale | None = None,
 ) -> bytes:
     """Render transcript XML (signed or not) as a PDF in the Thai or English edition.
+
+    `scale`, the institution's grade scale, is what the grading legend lists (without it, the
+    built-in scale that fits the document's grades).
 
     Raises `InvalidDocument` for XML that is not a schema-valid transcript and `RenderError`
     when the document may not be rendered (a signed one without trust roots, or one that is
@@ -51,12 +56,13 @@ def render_pdf(
                 "the transcript is signed: it is rendered only after verification, so give the "
                 "trusted root certificates (--trust)"
             )
-        return render_verified(verify(data, trust), lang, require_valid=require_valid, demo=demo)
+        report = verify(data, trust)
+        return render_verified(report, lang, require_valid=require_valid, demo=demo, scale=scale)
     if require_valid:
         raise RenderError("the transcript is not signed; not rendered (--require-valid)")
     model = load(data)  # raises InvalidDocument for anything that is not a schema-valid transcript
     stamp = Stamp(state="not-signed", digest=hashlib.sha256(bytes(data)).hexdigest(), demo=demo)
-    return _build(model, lang, stamp)
+    return _build(model, lang, stamp, scale)
 
 
 def render_verified(
@@ -66,6 +72,7 @@ def render_verified(
     require_valid: bool = False,
     demo: bool = False,
     verify_url: str | None = None,
+    scale: GradeScale | None = None,
 ) -> bytes:
     """Render from a verification report: what its signature covers, marked by its verdict.
 
@@ -90,12 +97,12 @@ def render_verified(
         demo=demo,
         verify_url=verify_url,
     )
-    return _build(report.transcript, lang, stamp)
+    return _build(report.transcript, lang, stamp, scale)
 
 
-def _build(model: Transcript, lang: str, stamp: Stamp) -> bytes:
+def _build(model: Transcript, lang: str, stamp: Stamp, scale: GradeScale | None) -> bytes:
     try:
-        return build_pdf(model, lang, stamp)
+        return build_pdf(model, lang, stamp, scale)
     except LayoutFailure as exc:
         raise RenderError(str(exc)) from None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -78,20 +79,24 @@ class Padding:
 @functools.lru_cache(maxsize=4096)  # a curriculum's titles and the labels recur in every transcript
 def cell(
     text: str, style: TextStyle, width: float, align: str = "left", *, own_style: bool = False,
-    keep_together: bool = False, padding_x: float = 2.0,
+    keep_together: bool = False, name: bool = False, padding_x: float = 2.0,
 ) -> Cell:  # fmt: skip
     """`text` broken into lines that fit `width` less the padding, never inside a word.
 
     Runs of white space print as one space, as in a paragraph. `own_style` makes `style`
     the cell's (else the row's style draws it); `keep_together` never splits a
-    space-separated chunk (names).
+    space-separated chunk; `name` also fills the lines from the end, so that a person's
+    given and family names stay on one line and titles before them go first
+    ("รองศาสตราจารย์" / "ดร.ประเสริฐ วงศ์ใหญ่", not "รองศาสตราจารย์ ดร.ประเสริฐ" / "วงศ์ใหญ่").
     """
     text = " ".join(text.split())
     if not text:
         return Cell(("",), align, style if own_style else None)
     shaped = is_thai(text)
     room = width - 2 * padding_x - (1 if shaped else 0)  # a point spare for shaping's rounding
-    lines = break_lines(text, style.font, style.size, room, keep_together=keep_together, shaped=shaped)
+    lines = break_lines(
+        text, style.font, style.size, room, keep_together=keep_together or name, from_end=name, shaped=shaped
+    )
     return Cell(tuple(lines), align, style if own_style else None)
 
 
@@ -120,7 +125,11 @@ class Grid(Flowable):
         self.height = sum(self.heights)
 
     def _height(self, row: Row) -> float:
-        lines = max(len(c.lines) * (c.style or row.style).leading for c in row.cells)
+        ascent = _ascent(row)
+        lines = max(
+            ascent - (c.style or row.style).size + len(c.lines) * (c.style or row.style).leading
+            for c in row.cells
+        )
         return lines + self.padding.top + self.padding.bottom
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -219,13 +228,52 @@ class Grid(Flowable):
         y = self.height
         for row, height in zip(self.rows, self.heights, strict=True):
             spans = len(row.cells) == 1
+            ascent = _ascent(row)
             x = 0.0
             for index, column in enumerate(row.cells):
                 width = self.width if spans else self.widths[index]
-                text.cell(column, column.style or row.style, x, width, y - self.padding.top, self.padding.x)
+                style = column.style or row.style
+                # Every cell's first line on the row's one baseline: a small grey label
+                # beside a larger value sits on the value's line, not above it.
+                top = y - self.padding.top - (ascent - style.size)
+                text.cell(column, style, x, width, top, self.padding.x)
                 x += width
             y -= height
         text.finish()
+        canvas.restoreState()
+
+
+def _ascent(row: Row) -> float:
+    """How far below a row's top its first baseline is: its largest cell's font size."""
+    return max((c.style or row.style).size for c in row.cells)
+
+
+class Beside(Flowable):
+    """Grids side by side, top-aligned, over a rule across them all.
+
+    Each grid sizes its own rows, so a value that wraps on one side leaves no blank line on
+    the other (as one grid of both sides' rows did).
+    """
+
+    def __init__(self, grids: list[Grid], gap: float, rule_below: Rule) -> None:
+        super().__init__()
+        self.grids, self.gap, self.rule = grids, gap, rule_below
+        self.width = sum(g.width for g in grids) + gap * (len(grids) - 1)
+        self.height = max((g.height for g in grids), default=0.0)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        x = 0.0
+        for grid in self.grids:
+            grid.drawOn(canvas, x, self.height - grid.height)
+            x += grid.width + self.gap
+        canvas.saveState()
+        canvas.setStrokeColor(self.rule.color)
+        canvas.setLineWidth(self.rule.width)
+        canvas.line(0, 0, self.width, 0)
         canvas.restoreState()
 
 
@@ -415,3 +463,28 @@ class TextDrawer:
 
     def finish(self) -> None:
         self.canvas.drawText(self.object)
+
+
+def draw_rotated(canvas: Any, text: str, style: TextStyle, x: float, y: float, angle: float) -> None:
+    """`text` as one line centred on (`x`, `y`), turned by `angle` (radians), in one text object.
+
+    Text readers join characters into words along horizontal or vertical lines only: drawn
+    diagonally, a phrase comes out a character per line. The phrase is therefore also given
+    as the span's ActualText, which readers extract instead (one phrase, as written)."""
+    shaped = is_thai(text)
+    width = (text_width if shaped else pdfmetrics.stringWidth)(text, style.font, style.size)
+    cos, sin = math.cos(angle), math.sin(angle)
+    # The baseline's start: half the width back along the line, a third of the size down.
+    left, down = width / 2, style.size / 3
+    origin_x, origin_y = x - left * cos + down * sin, y - left * sin - down * cos
+    canvas.saveState()
+    canvas.setFillColor(style.color)  # with its alpha: the fill's transparency
+    canvas.addLiteral(f"/Span <</ActualText <FEFF{text.encode('utf-16-be').hex().upper()}>>> BDC")
+    tx = canvas.beginText()
+    tx.setFont(style.font, style.size, style.leading)
+    tx.setFillColor(style.color)
+    tx.setTextTransform(cos, sin, -sin, cos, origin_x, origin_y)
+    _text_out(tx, text, style, shaped)
+    canvas.drawText(tx)
+    canvas.addLiteral("EMC")
+    canvas.restoreState()

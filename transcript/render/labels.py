@@ -37,9 +37,16 @@ LABELS: dict[str, dict[str, str]] = {
         "thesis": "วิทยานิพนธ์",
         "page": "หน้า {page} จาก {pages}",
         "registrar": "นายทะเบียน",
-        "signed": "ลงนามอิเล็กทรอนิกส์โดย {signer} เมื่อ {time} (XAdES)",
-        "timestamped": "ประทับเวลาโดยผู้ให้บริการประทับเวลา {time}",
-        "how_to_verify": "ตรวจสอบความถูกต้องได้จากแฟ้ม XML ที่ลงนาม เช่น transcript verify --trust <ใบรับรองหลัก>",
+        "certified_by": "ผู้รับรองเอกสาร",
+        "office": "{title} {institution}",
+        "signed": "ลงลายมือชื่ออิเล็กทรอนิกส์ (XAdES) เมื่อ {time}",
+        "signed_timestamped": "ลงลายมือชื่ออิเล็กทรอนิกส์ (XAdES) ประทับเวลาโดยผู้ให้บริการประทับเวลาเมื่อ {time}",
+        "certificate": "ใบรับรองที่ใช้ลงนาม (ชื่อทางเทคนิค): {signer}",
+        "verify_at": "ตรวจสอบเอกสารนี้ได้ที่ {url} หรือสแกนคิวอาร์โค้ด",
+        "how_to_verify": "ตรวจสอบได้จากลายมือชื่ออิเล็กทรอนิกส์ของแฟ้ม PDF ฉบับนี้ หรือสอบถามนายทะเบียนของสถาบันที่ออกเอกสาร",
+        "legend_points": "ระดับคะแนน: {grades}",
+        "legend_credit": "ไม่นำมาคิดค่าเฉลี่ย ได้หน่วยกิต: {grades}",
+        "legend_no_credit": "ไม่ได้หน่วยกิต: {grades}",
         "qr": "QR: เลขที่เอกสารและ SHA-256 ของข้อมูลที่ลงนาม",
         "qr_url": "QR: หน้าตรวจสอบเอกสารนี้ของสถาบัน (เลขที่เอกสารและ SHA-256 ของข้อมูลที่ลงนาม)",
         "watermark_not_signed": "NOT SIGNED / ไม่ได้ลงนาม",
@@ -82,9 +89,20 @@ LABELS: dict[str, dict[str, str]] = {
         "thesis": "Thesis",
         "page": "Page {page} of {pages}",
         "registrar": "Registrar",
-        "signed": "Digitally signed by {signer} at {time} (XAdES)",
-        "timestamped": "Time-stamped by a time-stamp authority at {time}",
-        "how_to_verify": "Verify the signed XML file, e.g. transcript verify --trust <root certificate>",
+        "certified_by": "Certified by",
+        "office": "{title}, {institution}",
+        "signed": "Signed electronically (XAdES) on {time}",
+        "signed_timestamped": "Signed electronically (XAdES), time-stamped by a time-stamp authority on "
+        "{time}",
+        "certificate": "Signing certificate (technical name): {signer}",
+        "verify_at": "Verify at {url} or scan the QR code",
+        "how_to_verify": (
+            "To check this document, check the digital signature of its PDF file, "
+            "or ask the registrar who issued it"
+        ),
+        "legend_points": "Grades: {grades}",
+        "legend_credit": "outside the GPA, with credit: {grades}",
+        "legend_no_credit": "without credit: {grades}",
         "qr": "QR: document number and SHA-256 of the signed content",
         "qr_url": "QR: this document's page on the verification site (number, SHA-256 of the signed content)",
         "watermark_not_signed": "NOT SIGNED / ไม่ได้ลงนาม",
@@ -94,6 +112,15 @@ LABELS: dict[str, dict[str, str]] = {
         "unverified_statement": "The digital signature of this document did not verify: {reason}",
     },
 }
+
+# What the symbols outside the GPA mean (a symbol of an institution's own scale that is not
+# here is listed by itself).
+GRADE_WORDS = {
+    "th": {"S": "พอใจ", "P": "ผ่าน", "T": "เทียบโอน", "U": "ไม่พอใจ", "W": "ถอนรายวิชา",
+           "I": "ไม่สมบูรณ์", "AU": "ร่วมฟัง", "X": "ยังไม่ได้รับผลการประเมิน"},
+    "en": {"S": "satisfactory", "P": "pass", "T": "transferred", "U": "unsatisfactory", "W": "withdrawn",
+           "I": "incomplete", "AU": "audit", "X": "no grade reported"},
+}  # fmt: skip
 
 NATIONALITIES = {
     "th": {"TH": "ไทย", "AU": "ออสเตรเลีย", "DE": "เยอรมัน", "US": "อเมริกัน", "GB": "อังกฤษ", "JP": "ญี่ปุ่น",

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import math
 import threading
 import urllib.parse
 from collections import OrderedDict
@@ -24,10 +25,10 @@ from xml.sax.saxutils import escape
 
 import zxingcpp
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -46,6 +47,7 @@ from transcript.model.constants import BANGKOK, STUDENT_NUMBER_SCHEMES
 from transcript.model.text import pick
 from transcript.model.validity import is_validity_subject, stated_validity
 from transcript.render.blocks import (
+    Beside,
     Cell,
     Grid,
     Masthead,
@@ -56,10 +58,12 @@ from transcript.render.blocks import (
     TextDrawer,
     TextStyle,
     cell,
+    draw_rotated,
 )
-from transcript.render.fonts import BOLD, REGULAR, register_fonts, shaping
-from transcript.render.labels import LABELS, NATIONALITIES
+from transcript.render.fonts import BOLD, REGULAR, register_fonts, shaping, text_width
+from transcript.render.labels import GRADE_WORDS, LABELS, NATIONALITIES
 from transcript.render.thai import break_lines, is_thai, long_date
+from transcript.rules.grades import GradeScale, detect_scale
 from transcript.rules.summary import group_by_semester, semester_key
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -71,6 +75,8 @@ COLUMN_WIDTH = (PAGE_WIDTH - 2 * MARGIN - GUTTER) / 2
 NAVY = colors.HexColor("#1F2A5C")
 RULE = colors.HexColor("#9AA3C0")
 SHADE = colors.HexColor("#EEF0F7")
+NO_GPA = "\u2013"  # en dash: no credit counts towards this GPA
+WATERMARK_ALPHA = 0.2  # translucent: the grades and titles under a mark stay legible
 
 
 @dataclass
@@ -194,7 +200,12 @@ def _number(value: Decimal | None) -> str:
     return format(value.normalize() if value == value.to_integral() else value, "f")
 
 
-def _gpa(value: Decimal | None) -> str:
+def _gpa(value: Decimal | None, counted: Decimal | None = None) -> str:
+    """A GPA as printed. Where no credit counts towards it (only S/U/W... grades) the XML
+    carries 0.00, the schema requiring a value; a reader would take that for a failed term,
+    so every edition prints an en dash instead (docs/rules.md)."""
+    if counted is not None and counted == 0:
+        return NO_GPA
     return "-" if value is None else f"{value:.2f}"
 
 
@@ -202,16 +213,65 @@ def _gpa(value: Decimal | None) -> str:
 
 
 class _Builder:
-    def __init__(self, t: Transcript, language: str, stamp: Stamp) -> None:
+    def __init__(self, t: Transcript, language: str, stamp: Stamp, scale: GradeScale | None) -> None:
         self.t = t
         self.lang = language
         self.edition = t.transcript_context.language.strip().lower()
         self.stamp = stamp
         self.labels = LABELS[language]
         self.s = _styles()
+        # The institution's scale when the caller has it; else the built-in one that fits the
+        # document's grades (as the rules' checks choose it).
+        self.scale = scale or detect_scale(
+            (c.course_academic_grade_text, c.course_academic_grade) for c in t.course
+        )
+
+    def legend(self) -> str:
+        """What the grade symbols mean, from the scale: points, then those outside the GPA."""
+        labels, words = self.labels, GRADE_WORDS[self.lang]
+        grades = list(self.scale.grades.values())
+
+        def listed(chosen: list[Any]) -> str:
+            named = (f"{g.symbol} {words[g.symbol]}" if g.symbol in words else g.symbol for g in chosen)
+            return ", ".join(named)
+
+        points = ", ".join(f"{g.symbol} = {_number(g.point)}" for g in grades if g.in_gpa)
+        parts = [labels["legend_points"].format(grades=points)]
+        credit = [g for g in grades if not g.in_gpa and g.earns_credit]
+        nothing = [g for g in grades if not g.in_gpa and not g.earns_credit]
+        if credit:
+            parts.append(labels["legend_credit"].format(grades=listed(credit)))
+        if nothing:
+            parts.append(labels["legend_no_credit"].format(grades=listed(nothing)))
+        return "; ".join(parts)
 
     def text(self, texts: Sequence[Text]) -> str:
         return pick(texts, self.lang, self.edition)
+
+    def own_text(self, texts: Sequence[Text]) -> str:
+        """The text in the edition's language (untagged text in the document's own), else ""."""
+        found = pick(texts, self.lang, self.edition) if texts else ""
+        tagged = {(t.language_id or self.edition).lower() for t in texts if t.value == found}
+        return found if self.lang in tagged else ""
+
+    def address(self) -> str:
+        """The institution's address, where the edition's reader can read it.
+
+        The schema's address parts carry no language: an address in Thai script is printed
+        in the Thai edition only (the English one prints none rather than a Thai line or a
+        transliteration the institution did not give)."""
+        address = self.t.organization.address
+        if address is None:
+            return ""
+        parts = [
+            address.street_name,
+            address.city_sub_division_name,
+            address.city_name,
+            address.country_sub_division_name,
+            address.postcode_code,
+        ]
+        text = " ".join(p for p in parts if p)
+        return "" if self.lang != "th" and is_thai(text) else text
 
     # -- header and student block (first page, full width)
 
@@ -225,17 +285,12 @@ class _Builder:
 
         logo: Picture | list[Cell] = Picture(org.logo, 20 * mm, 20 * mm) if org.logo else []
         institution = [lines(self.text(org.organization_name), s.title, name_width)]
-        if org.school_level:
-            institution.append(lines(self.text(org.school_level), s.small, name_width))
-        if org.address:
-            parts = [
-                org.address.street_name,
-                org.address.city_sub_division_name,
-                org.address.city_name,
-                org.address.country_sub_division_name,
-                org.address.postcode_code,
-            ]
-            institution.append(lines(" ".join(p for p in parts if p), s.small, name_width))
+        level = self.own_text(org.school_level)
+        if level:  # in the edition's language, or not at all
+            institution.append(lines(level, s.small, name_width))
+        address = self.address()
+        if address:
+            institution.append(lines(address, s.small, name_width))
         context = t.transcript_context
         document = [
             lines(self.text(context.name), s.heading, 62 * mm),
@@ -274,11 +329,12 @@ class _Builder:
         ids = self.t.student.data_subject_id
         return next((i.value for i in ids if i.scheme_id.lower() in STUDENT_NUMBER_SCHEMES), ids[0].value)
 
-    def student_block(self) -> Grid:
+    def student_block(self) -> Beside:
         t, s, labels = self.t, self.s, self.labels
         st = t.student
         program = st.program_context
-        value_width = (PAGE_WIDTH - 2 * MARGIN) / 2 - 30 * mm
+        gap = 4 * mm  # between a left value that fills its column and the right half's label
+        value_width = (PAGE_WIDTH - 2 * MARGIN - gap) / 2 - 30 * mm
         status = labels["status_complete"] if st.date_of_graduation else labels["status_incomplete"]
         rows: list[tuple[str, str, bool]] = [
             ("name", self.student_name(), True),
@@ -300,20 +356,20 @@ class _Builder:
         ]
         label, body, bold = _text_style(s.label), _text_style(s.body), _text_style(s.bold)
         pairs = [
-            (
-                cell(labels[key], label, 30 * mm, own_style=True, keep_together=True),
-                cell(
-                    value, bold if strong else body, value_width, own_style=True, keep_together=key == "name"
+            Row(
+                (
+                    cell(labels[key], label, 30 * mm, own_style=True, keep_together=True),
+                    cell(value, bold if strong else body, value_width, own_style=True, name=key == "name"),
                 ),
+                body,
             )
             for key, value, strong in rows
         ]
         half = (len(pairs) + 1) // 2
-        left, right = pairs[:half], pairs[half:]
-        blank = (Cell(("",)), Cell(("",)))
-        grid = [Row((*left[i], *(right[i] if i < len(right) else blank)), body) for i in range(half)]
-        grid[-1] = dataclasses.replace(grid[-1], rule_below=Rule(0.6, RULE))
-        return Grid(grid, [30 * mm, value_width, 30 * mm, value_width], Padding(2, 1, 1))
+        widths = [30 * mm, value_width]
+        # Two grids: each half's rows are as tall as their own values.
+        halves = [Grid(part, widths, Padding(2, 1, 1)) for part in (pairs[:half], pairs[half:])]
+        return Beside(halves, gap, Rule(0.6, RULE))
 
     # -- courses, one block per semester, flowing through two columns
 
@@ -323,14 +379,17 @@ class _Builder:
         if t.academic_summary:
             lines = {semester_key(line): line for line in t.academic_summary.semester_summary}
         blocks: list[Any] = []
+        counted = Decimal(0)  # credits counted towards the GPAX so far
         for key, indices in group_by_semester(t.course).items():
             # Kept together (moved whole to the next column) unless taller than a column, when
             # the grid splits with its heading and column headers repeated.
-            blocks.append(self.semester_block([t.course[i] for i in indices], lines.get(key)))
+            line = lines.get(key)
+            counted += line.semester_credit_calculated if line is not None else 0
+            blocks.append(self.semester_block([t.course[i] for i in indices], line, counted))
             blocks.append(Spacer(1, 2.5 * mm))
         return blocks
 
-    def semester_block(self, courses: list[Course], line: SemesterSummary | None) -> Grid:
+    def semester_block(self, courses: list[Course], line: SemesterSummary | None, counted: Decimal) -> Grid:
         s, labels = self.s, self.labels
         first = courses[0]
         name = self.text(first.semester_name)
@@ -363,8 +422,8 @@ class _Builder:
             text = labels["semester_line"].format(
                 value=_number(line.semester_credit_value),
                 earned=_number(line.semester_credit_earned),
-                gpa=_gpa(line.semester_gpa),
-                gpax=_gpa(line.semester_gpax),
+                gpa=_gpa(line.semester_gpa, line.semester_credit_calculated),
+                gpax=_gpa(line.semester_gpax, counted),
             )
             rows.append(Row((cell(text, small, COLUMN_WIDTH),), small, rule_above=Rule(0.4, RULE)))
         return Grid(rows, widths, Padding(2, 0.6, 0.6), repeat=2, closing=line is not None, keep_whole=True)
@@ -380,7 +439,7 @@ class _Builder:
                 (labels["total_credits"], _number(summary.total_credit_value)),
                 (labels["earned_credits"], _number(summary.total_credit_earned)),
                 (labels["counted_credits"], _number(summary.total_credit_calculated)),
-                (labels["gpax"], _gpa(summary.total_gpax)),
+                (labels["gpax"], _gpa(summary.total_gpax, summary.total_credit_calculated)),
             ]
         if t.student.credits_tranferred:
             rows.append((labels["transferred"], _number(t.student.credits_tranferred)))
@@ -397,12 +456,73 @@ class _Builder:
         value_width = COLUMN_WIDTH - 40 * mm
         label, bold = _text_style(s.label), _text_style(s.bold)
         grid = [
-            Row((cell(k, label, 40 * mm, own_style=True), cell(v, bold, value_width)), bold) for k, v in rows
+            Row((cell(k, label, 40 * mm, own_style=True), self._value(v, bold, value_width)), bold)
+            for k, v in rows
         ]
         if grid:
             grid[0] = dataclasses.replace(grid[0], rule_above=Rule(1, NAVY))
         table = Grid(grid, [40 * mm, value_width], Padding(2, 1, 1))
-        return [KeepTogether([_shared(escape(labels["totals"]), s.heading), table])]
+        return [_shared(escape(labels["totals"]), s.heading), table]
+
+    @staticmethod
+    def _value(text: str, style: TextStyle, width: float) -> Cell:
+        """A summary value: one of two lines (an advisor's name, most often, in a note) breaks
+        as a name does, a longer one (a thesis title) as text."""
+        plain = cell(text, style, width)
+        return cell(text, style, width, name=True) if len(plain.lines) == 2 else plain
+
+    def signature(self) -> list[Any]:
+        """Who certifies the transcript and how: the registrars in the edition's language,
+        then the electronic signature (or that there is none that verifies).
+
+        The signing certificate's name (usually English) is a technical identifier: printed,
+        labelled as such, only when the transcript names no registrar (the verifier shows it)."""
+        b, s, labels, stamp = self, self.s, self.labels, self.stamp
+        bold, small, tiny, notice = (_text_style(x) for x in (s.bold, s.small, s.tiny, s.notice))
+        label, value_width = _text_style(s.label), COLUMN_WIDTH - 40 * mm
+        institution = b.text(b.t.organization.organization_name)
+        rows: list[Row] = []
+        for registrar in b.t.organization.registrar:
+            prefix = b.text(registrar.name_prefix) if registrar.name_prefix else ""
+            name = " ".join(x for x in (prefix, b.text(registrar.name)) if x)
+            title = b.text(registrar.title) if registrar.title else labels["registrar"]
+            office = labels["office"].format(title=title, institution=institution)
+            heading = labels["certified_by"] if not rows else ""
+            rows.append(
+                Row(
+                    (cell(heading, label, 40 * mm, own_style=True), cell(name, bold, value_width, name=True)),
+                    bold,
+                )
+            )
+            rows.append(Row((Cell(("",)), cell(office, small, value_width)), small))
+        if stamp.state == "verified":
+            if stamp.timestamp_time:  # the time-stamp's time is the one a third party vouches for
+                ts = stamp.timestamp_time.astimezone(BANGKOK)
+                statement = labels["signed_timestamped"].format(time=_moment(ts, b.lang))
+            else:
+                when = stamp.signing_time.astimezone(BANGKOK) if stamp.signing_time else None
+                statement = labels["signed"].format(time=_moment(when, b.lang))
+            if stamp.signer and not rows:  # no registrar named: the certificate says who signed
+                line = labels["certificate"].format(signer=stamp.signer)
+                who = cell(labels["certified_by"], label, 40 * mm, own_style=True)
+                rows.append(Row((who, cell(line, small, value_width)), small))
+            rows.append(Row((cell(statement, tiny, COLUMN_WIDTH),), tiny))
+        elif stamp.state == "not-verified":
+            line = labels["unverified_statement"].format(reason=stamp.reason or "?")
+            rows.append(Row((cell(line, notice, COLUMN_WIDTH),), notice))
+        else:
+            rows.append(Row((cell(labels["unsigned_statement"], notice, COLUMN_WIDTH),), notice))
+        rows[0] = dataclasses.replace(rows[0], rule_above=Rule(0.6, RULE))
+        return [Spacer(1, 2 * mm), Grid(rows, [40 * mm, value_width], Padding(2, 0.8, 0.8))]
+
+    def story(self) -> list[Any]:
+        """The semesters, then the summary and signature kept with the last semester: a page
+        never holds the summary alone."""
+        semesters = self.semesters()
+        end = [*self.totals(), *self.signature()]
+        if len(semesters) >= 2:
+            return [*semesters[:-2], KeepTogether([semesters[-2], Spacer(1, 2.5 * mm), *end])]
+        return [KeepTogether(end)]
 
 
 # ------------------------------------------------------------ pages and canvas
@@ -481,25 +601,17 @@ class _Furniture:
         labels = b.labels
         width = PAGE_WIDTH - 2 * MARGIN - 26 * mm
         lines = []
-        registrars = b.t.organization.registrar
-        if registrars:
-            r = registrars[0]
-            who = " ".join(x for x in (b.text(r.name_prefix) if r.name_prefix else "", b.text(r.name)) if x)
-            title = b.text(r.title) if r.title else labels["registrar"]
-            lines.append((f"{who}, {title}", b.s.small))
+        # What a reader of paper can do: the verification page, else the file and its issuer.
         if stamp.state == "verified":
-            when = stamp.signing_time.astimezone(BANGKOK) if stamp.signing_time else None
-            lines.append(
-                (labels["signed"].format(signer=stamp.signer or "?", time=_moment(when, b.lang)), b.s.small)
-            )
-            if stamp.timestamp_time:
-                ts = stamp.timestamp_time.astimezone(BANGKOK)
-                lines.append((labels["timestamped"].format(time=_moment(ts, b.lang)), b.s.tiny))
-            lines.append((labels["how_to_verify"], b.s.tiny))
+            if stamp.verify_url:
+                lines.append((labels["verify_at"].format(url=stamp.verify_url), b.s.small))
+            else:
+                lines.append((labels["how_to_verify"], b.s.small))
         elif stamp.state == "not-verified":
             lines.append((labels["unverified_statement"].format(reason=stamp.reason or "?"), b.s.small))
         else:
             lines.append((labels["unsigned_statement"], b.s.small))
+        lines.append((b.legend(), b.s.tiny))
         lines.append(
             (
                 f"{labels['page'].format(page=page, pages=pages)} · {labels['document_id']} "
@@ -559,24 +671,22 @@ class _Furniture:
             marks.append((labels["watermark_not_verified"], colors.HexColor("#C62828")))
         if stamp.demo:
             marks.append((labels["watermark_demo"], colors.HexColor("#E65100")))
+        angle = math.atan2(PAGE_HEIGHT, PAGE_WIDTH)  # along the page's diagonal
+        longest = 0.8 * math.hypot(PAGE_WIDTH, PAGE_HEIGHT)
         for index, (text, color) in enumerate(marks):
-            paragraph = _shared(escape(text), _watermark_style(30 if index == 0 else 18, color.hexval()))
-            _, height = paragraph.wrap(PAGE_WIDTH * 1.1, 60 * mm)
-            canvas.saveState()
-            canvas.setFillAlpha(0.22)
-            canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2 - index * 28 * mm)
-            canvas.rotate(50)
-            paragraph.drawOn(canvas, -PAGE_WIDTH * 0.55, -height / 2)
-            canvas.restoreState()
+            size = 30.0 if index == 0 else 18.0
+            size = min(size, size * longest / _text_width(text, BOLD, size))
+            # Later marks below the first, across the diagonal.
+            offset = index * 30 * mm
+            x = PAGE_WIDTH / 2 + offset * math.sin(angle)
+            y = PAGE_HEIGHT / 2 - offset * math.cos(angle)
+            translucent = colors.Color(color.red, color.green, color.blue, alpha=WATERMARK_ALPHA)
+            style = TextStyle(BOLD, size, size, translucent)
+            draw_rotated(canvas, text, style, x, y, angle)
 
 
-@functools.cache
-def _watermark_style(size: int, color: str) -> ParagraphStyle:
-    # One style object per look: shared paragraphs are keyed by their style's identity.
-    return ParagraphStyle(
-        f"watermark-{size}-{color}", fontName=BOLD, fontSize=size, leading=36, shaping=1,
-        textColor=colors.HexColor(color), alignment=TA_CENTER,
-    )  # fmt: skip
+def _text_width(text: str, font: str, size: float) -> float:
+    return text_width(text, font, size) if is_thai(text) else pdfmetrics.stringWidth(text, font, size)
 
 
 def _moment(value: dt.datetime | None, language: str) -> str:
@@ -609,15 +719,18 @@ def _canvas_class(furniture: _Furniture) -> type[Canvas]:
     return TranscriptCanvas
 
 
-def build_pdf(t: Transcript, language: str, stamp: Stamp) -> bytes:
-    """Lay out one transcript edition and return the PDF bytes (identical for identical input)."""
+def build_pdf(t: Transcript, language: str, stamp: Stamp, scale: GradeScale | None = None) -> bytes:
+    """Lay out one transcript edition and return the PDF bytes (identical for identical input).
+
+    `scale` (the institution's grade scale) is what the grading legend lists; without it, the
+    built-in scale that fits the document's grades."""
     register_fonts()
     with shaping():
-        return _build_pdf(t, language, stamp)
+        return _build_pdf(t, language, stamp, scale)
 
 
-def _build_pdf(t: Transcript, language: str, stamp: Stamp) -> bytes:
-    builder = _Builder(t, language, stamp)
+def _build_pdf(t: Transcript, language: str, stamp: Stamp, scale: GradeScale | None) -> bytes:
+    builder = _Builder(t, language, stamp, scale)
     furniture = _Furniture(builder)
     top = builder.header()
     full = PAGE_WIDTH - 2 * MARGIN
@@ -665,8 +778,7 @@ def _build_pdf(t: Transcript, language: str, stamp: Stamp) -> bytes:
         *top,
         NextPageTemplate("later"),
         FrameBreak(),
-        *builder.semesters(),
-        *builder.totals(),
+        *builder.story(),
     ]
     try:
         doc.build(story, canvasmaker=_canvas_class(furniture))

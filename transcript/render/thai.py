@@ -88,8 +88,9 @@ def _broken_between_characters(word: str, measure: Callable[[str], float], width
 
 
 def break_lines(
-    text: str, font: str, size: float, width: float, *, keep_together: bool = False, shaped: bool = True
-) -> list[str]:
+    text: str, font: str, size: float, width: float, *, keep_together: bool = False, from_end: bool = False,
+    shaped: bool = True,
+) -> list[str]:  # fmt: skip
     """`text` broken into lines no wider than `width`, never inside a word that fits a line.
 
     Spaces (phrase boundaries in Thai) are preferred: a space-separated chunk is split into
@@ -97,8 +98,9 @@ def break_lines(
     (a long code or web address with no spaces) is broken between characters, never between
     a Thai consonant and its marks, rather than run into the next column. With
     `keep_together` (names) chunks are never split: a name part wider than a whole column is
-    left whole. Widths are HarfBuzz's for `shaped` text, else the font's plain advances (as
-    unshaped text is drawn).
+    left whole. `from_end` breaks a name: its last parts (given and family names) stay
+    together after its titles (`_name_lines`). Widths are HarfBuzz's for `shaped` text, else the
+    font's plain advances (as unshaped text is drawn).
     """
     measure = text_width if shaped else pdfmetrics.stringWidth
     if measure(text, font, size) <= width:
@@ -113,6 +115,8 @@ def break_lines(
                 units.append(unit)
             else:
                 units.extend(_broken_between_characters(unit, lambda t: measure(t, font, size), width))
+    if from_end:
+        return _name_lines(units, lambda t: measure(t, font, size), width)
     lines: list[str] = []
     current = ""
     for unit in units:
@@ -125,3 +129,31 @@ def break_lines(
     if current.strip():
         lines.append(current.rstrip())
     return lines
+
+
+def _name_lines(units: list[str], measure: Callable[[str], float], width: float) -> list[str]:
+    """A name's parts on lines: on two lines when it can, the given and family names (its last
+    two parts) together on the second, the lines as even as they can be ("Asst. Prof. Dr." /
+    "Kanokwan Thongdee"); else filled from the end."""
+    best: tuple[tuple[bool, float], list[str]] | None = None
+    for cut in range(1, len(units)):
+        first, second = "".join(units[:cut]).rstrip(), "".join(units[cut:]).rstrip()
+        widest = max(measure(first), measure(second))
+        if widest <= width:
+            rank = (len(units) - cut < 2, widest)
+            if best is None or rank < best[0]:
+                best = (rank, [first, second])
+    if best is not None:
+        return best[1]
+    backwards: list[str] = []
+    current = ""
+    for unit in reversed(units):
+        candidate = unit + current
+        if current and measure(candidate.rstrip()) > width:
+            backwards.append(current.rstrip())
+            current = unit
+        else:
+            current = candidate
+    if current.strip():
+        backwards.append(current.rstrip())
+    return backwards[::-1]

@@ -34,7 +34,8 @@ SMALLEST_FONT = 4.0
 VISIBLE_SHARE = 0.8
 _SCALE = 1  # the pages are rendered at 72 dpi to look at the facts: a 6-point glyph is 6 pixels
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_GPAX = re.compile(r"GPAX\)?\s*:?\s*(\d+\.\d+)")
+# A GPAX, or the en dash the editions print where no credit counts towards it.
+_GPAX = re.compile(r"GPAX\)?\s*:?\s*(\d+\.\d+|\u2013)")
 # Per grey level: a table that maps the levels near it to 1 (the background) and others to 0.
 _NEAR = [bytes(int(abs(level - near) <= 64) for level in range(256)) for near in range(256)]
 
@@ -223,9 +224,12 @@ def _facts(transcript: Any, pages: _Pages) -> list[tuple[str, list[tuple[int, in
     if number:
         facts.append(("student number", pages.find(number)))
     facts.append(("student's name", _name(student, edition_language(pages.text), pages)))
-    gpax = transcript.academic_summary.total_gpax if transcript.academic_summary else None
+    summary = transcript.academic_summary
+    gpax = summary.total_gpax if summary else None
     if gpax is not None:
-        facts.append(("GPAX", _gpax(Decimal(str(gpax)), pages)))
+        # No credit counted (only S/U/W... grades): the signed 0.00 is printed as an en dash.
+        uncounted = summary.total_credit_calculated == 0 and gpax == 0
+        facts.append(("GPAX", _gpax(Decimal(str(gpax)), pages, uncounted)))
     return facts
 
 
@@ -256,13 +260,18 @@ def _name(student: Any, language: str, pages: _Pages) -> list[tuple[int, int]] |
     return where or None
 
 
-def _gpax(gpax: Decimal, pages: _Pages) -> list[tuple[int, int]] | None:
-    """The last labelled GPAX is the signed one; with no label, the value appears somewhere."""
+def _gpax(gpax: Decimal, pages: _Pages, uncounted: bool = False) -> list[tuple[int, int]] | None:
+    """The last labelled GPAX is the signed one; with no label, the value appears somewhere.
+    With `uncounted` (no credit counts towards it) the labelled GPAX may be an en dash."""
     labelled = list(_GPAX.finditer(pages.text))
     candidates = [(m.group(1), m.start(1), m.end(1)) for m in labelled[-1:]] or [
         (m.group(0), m.start(), m.end()) for m in _NUMBER.finditer(pages.text)
     ]
     for text, start, end in reversed(candidates):
+        if text == "\u2013":
+            if uncounted:
+                return pages.span(start, end)
+            continue
         try:
             if Decimal(text) == gpax:
                 return pages.span(start, end)
