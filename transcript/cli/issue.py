@@ -143,13 +143,12 @@ def issue_command(
         raise _fail(str(exc)) from None
     progress.stop()
     for record in report.students:
+        # Every problem, warnings of issued students included: those were signed as they are
+        # (a Thai title an export tool turned into '?', say), and the registrar should know.
         for problem in record.problems:
-            if problem.is_error or record.status != "issued":
-                where = ":".join(
-                    str(v) for v in (problem.file, problem.line, problem.column) if v is not None
-                )
-                who = f"{where}: " if where else f"{record.student_id}: "
-                typer.echo(f"{who}{problem.code} {problem.severity.value}: {problem.message}")
+            where = ":".join(str(v) for v in (problem.file, problem.line, problem.column) if v is not None)
+            who = f"{where}: " if where else f"{record.student_id}: "
+            typer.echo(f"{who}{problem.code} {problem.severity.value}: {problem.message}")
     for stop in report.problems:
         typer.echo(stop.format())
     _issue_summary(report, languages, pades.value, timestamped=not no_timestamp)
