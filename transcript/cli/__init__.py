@@ -52,9 +52,29 @@ class RevocationChoice(str, Enum):
     soft = "soft"
 
 
-class LanguageChoice(str, Enum):
-    th = "th"
-    en = "en"
+LANGUAGES = ("th", "en")
+Languages = Annotated[
+    list[str],
+    typer.Option(
+        "--lang",
+        metavar="th,en",
+        help="Editions, comma-separated: th, en or th,en (given once).",
+    ),
+]
+
+
+def editions(values: list[str]) -> tuple[str, ...]:
+    """The editions `--lang` names, in order: one value, comma-separated. A repeated --lang is
+    refused (exit 2) rather than silently reduced to one of its values."""
+    if len(values) > 1:
+        given = " ".join(f"--lang {v}" for v in values)
+        joined = ",".join(dict.fromkeys(x.strip() for v in values for x in v.split(",") if x.strip()))
+        raise _fail(f"--lang is given once, comma-separated: --lang {joined}, not {given}")
+    text = values[0] if values else ""
+    chosen = tuple(dict.fromkeys(x.strip() for x in text.split(",") if x.strip()))
+    if not chosen or any(x not in LANGUAGES for x in chosen):
+        raise _fail(f"--lang takes th, en or both, comma-separated (th,en), not {text!r}")
+    return chosen
 
 
 class PadesChoice(str, Enum):

@@ -11,6 +11,7 @@ import typer
 
 from transcript.cli import (
     EXIT_PROBLEMS,
+    Languages,
     NoTimestamp,
     PadesChoice,
     PadesLevel,
@@ -22,6 +23,7 @@ from transcript.cli import (
     _fail,
     _timestamps,
     app,
+    editions,
 )
 from transcript.errors import TranscriptError
 
@@ -66,7 +68,7 @@ def issue_command(
         Optional[list[Path]],  # noqa: UP045
         typer.Option("--crl", help="CRLs for the self-check (and embedded at B-LT).", show_default=False),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Editions, comma-separated.")] = "th,en",
+    lang: Languages = ["th,en"],  # noqa: B006 - typer needs a literal default
     pades: PadesLevel = PadesChoice.blta,
     tsa: Annotated[
         Optional[str],  # noqa: UP045
@@ -115,9 +117,7 @@ def issue_command(
     from transcript.pki.keys import password_from
     from transcript.pki.token import is_token_uri
 
-    languages = tuple(dict.fromkeys(x.strip() for x in lang.split(",") if x.strip()))
-    if not languages or any(x not in ("th", "en") for x in languages):
-        raise _fail(f"--lang takes th, en or both (th,en), not {lang!r}")
+    languages = editions(lang)
     password = None
     if key is not None:
         # A token's PIN not given in a file or the environment is asked for on a terminal.

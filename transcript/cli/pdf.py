@@ -10,7 +10,7 @@ import typer
 from transcript.cli import (
     EXIT_PROBLEMS,
     KeyOption,
-    LanguageChoice,
+    Languages,
     NoTimestamp,
     PadesChoice,
     PadesLevel,
@@ -26,6 +26,7 @@ from transcript.cli import (
     _output_folder,
     _timestamps,
     app,
+    editions,
 )
 from transcript.errors import InvalidDocument
 from transcript.problems import ValidationResult
@@ -38,10 +39,7 @@ def render_command(
         typer.Argument(help="Transcript XML files (signed or not).", metavar="FILE", show_default=False),
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if missing).")],
-    lang: Annotated[
-        list[LanguageChoice],
-        typer.Option("--lang", help="Edition: th or en; repeat for both."),
-    ] = [LanguageChoice.th],  # noqa: B006 - typer needs a literal default
+    lang: Languages = ["th"],  # noqa: B006 - typer needs a literal default
     trust: Annotated[
         Optional[list[Path]],  # noqa: UP045
         typer.Option("--trust", help="Trusted root certificates; needed to render a signed transcript."),
@@ -73,6 +71,7 @@ def render_command(
     from transcript.render import RenderError, render_pdf
     from transcript.util.files import write_atomically
 
+    languages = editions(lang)
     settings = None
     if trust:
         try:
@@ -83,9 +82,9 @@ def render_command(
     failed = rendered = 0
     inputs = _Inputs(files)
     for path, data in inputs:
-        for edition in dict.fromkeys(lang):
+        for edition in languages:
             try:
-                pdf = render_pdf(data, edition.value, trust=settings, require_valid=require_valid)
+                pdf = render_pdf(data, edition, trust=settings, require_valid=require_valid)
             except InvalidDocument as exc:
                 typer.echo(ValidationResult.of(exc.problems).format(str(path)))
                 failed += 1
@@ -94,7 +93,7 @@ def render_command(
                 typer.echo(f"{path}: not rendered: {exc}", err=True)
                 failed += 1
                 break
-            write_atomically(out / f"{path.stem}.{edition.value}.pdf", pdf)
+            write_atomically(out / f"{path.stem}.{edition}.pdf", pdf)
             rendered += 1
     failed += inputs.failed
     typer.echo(f"{rendered} PDF{'s' if rendered != 1 else ''} written to {out}", err=True)
@@ -120,11 +119,7 @@ def package_command(
             "--crl", help="Certificate revocation lists (checked, and embedded at B-LT).", show_default=False
         ),
     ] = None,
-    lang: Annotated[
-        list[LanguageChoice], typer.Option("--lang", help="Edition: th or en; repeat for both.")
-    ] = [  # noqa: B006
-        LanguageChoice.th
-    ],
+    lang: Languages = ["th"],  # noqa: B006 - typer needs a literal default
     pades: PadesLevel = PadesChoice.blta,
     tsa: Annotated[
         Optional[str],  # noqa: UP045
@@ -182,6 +177,7 @@ def package_command(
     from transcript.sign.profile import profile_problem
     from transcript.util.files import write_atomically
 
+    languages = editions(lang)
     for option, url in (("--status-url", status_url), ("--verify-url", verify_url)):
         if url is not None and not url.startswith(("https://", "http://")):
             raise _fail(f"{option} must be an http(s) URL, not {url!r}")
@@ -202,11 +198,10 @@ def package_command(
     failed = written = 0
     package_inputs = _Inputs(files)
     for path, data in package_inputs:
-        editions = [edition.value for edition in dict.fromkeys(lang)]
         try:
             pdfs = build_packages(
                 data,
-                editions,
+                list(languages),
                 trust=settings,
                 signer=signer,
                 file_name=path.name,
