@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,9 +11,11 @@ import typer
 from transcript.cli import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    MOMENT_EXAMPLE,
     RoundingChoice,
     _fail,
     app,
+    moment,
     read_input,
 )
 from transcript.problems import Problem, ValidationResult
@@ -126,10 +127,12 @@ def convert_command(
         typer.Option(min=1, help="Worker processes. Default: all cores.", show_default=False),
     ] = None,
     issued: Annotated[
-        Optional[datetime],  # noqa: UP045
+        Optional[str],  # noqa: UP045
         typer.Option(
-            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
-            help="Issue date and time stamped on every transcript. Default: now (Bangkok time).",
+            "--issued",
+            metavar="TIME",
+            help=f"Issue date and time stamped on every transcript: {MOMENT_EXAMPLE} (Thailand time "
+            "without an offset). Default: now.",
             show_default=False,
         ),
     ] = None,
@@ -147,7 +150,9 @@ def convert_command(
     from converters import ConversionError, convert_export
 
     try:
-        report = convert_export(export_dir, out, profile=profile, strict=strict, jobs=jobs, issued=issued)
+        report = convert_export(
+            export_dir, out, profile=profile, strict=strict, jobs=jobs, issued=moment("--issued", issued)
+        )
     except ConversionError as exc:
         raise _fail(str(exc)) from None
     if as_json:

@@ -60,13 +60,19 @@ def issue_command(
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
             "--trust",
+            metavar="FILE",
             help="Root certificates for the self-check (default: the key chain's root).",
             show_default=False,
         ),
     ] = None,
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--crl", help="CRLs for the self-check (and embedded at B-LT).", show_default=False),
+        typer.Option(
+            "--crl",
+            metavar="FILE",
+            help="CRLs for the self-check (and embedded at B-LT).",
+            show_default=False,
+        ),
     ] = None,
     lang: Languages = ["th,en"],  # noqa: B006 - typer needs a literal default
     pades: PadesLevel = PadesChoice.blta,

@@ -42,11 +42,18 @@ def render_command(
     lang: Languages = ["th"],  # noqa: B006 - typer needs a literal default
     trust: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--trust", help="Trusted root certificates; needed to render a signed transcript."),
+        typer.Option(
+            "--trust", metavar="FILE", help="Trusted root certificates; needed to render a signed transcript."
+        ),
     ] = None,
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--crl", help="Certificate revocation lists for the verification.", show_default=False),
+        typer.Option(
+            "--crl",
+            metavar="FILE",
+            help="Certificate revocation lists for the verification.",
+            show_default=False,
+        ),
     ] = None,
     revocation: Annotated[
         RevocationChoice,
@@ -111,12 +118,19 @@ def package_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if missing).")],
     trust: Annotated[
         list[Path],
-        typer.Option("--trust", help="Trusted root certificates (the XML is verified before rendering)."),
+        typer.Option(
+            "--trust",
+            metavar="FILE",
+            help="Trusted root certificates (the XML is verified before rendering).",
+        ),
     ],
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
-            "--crl", help="Certificate revocation lists (checked, and embedded at B-LT).", show_default=False
+            "--crl",
+            metavar="FILE",
+            help="Certificate revocation lists (checked, and embedded at B-LT).",
+            show_default=False,
         ),
     ] = None,
     lang: Languages = ["th"],  # noqa: B006 - typer needs a literal default
@@ -236,13 +250,19 @@ def extend_command(
     trust: Annotated[
         list[Path],
         typer.Option(
-            "--trust", help="Trusted root certificates (each file must verify first).", show_default=False
+            "--trust",
+            metavar="FILE",
+            help="Trusted root certificates (each file must verify first).",
+            show_default=False,
         ),
     ],
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
-            "--crl", help="Current CRLs of the authorities (embedded as validation data).", show_default=False
+            "--crl",
+            metavar="FILE",
+            help="Current CRLs of the authorities (embedded as validation data).",
+            show_default=False,
         ),
     ] = None,
     out: Annotated[

@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from transcript.cli import KeyOption, Pkcs11Module, _fail, _load_identity, app
+from transcript.cli import KeyOption, Pkcs11Module, _fail, _load_identity, app, new_app
 
-status_app = typer.Typer(
+status_app = new_app(
     help="Document status: revoke, suspend, reinstate or supersede issued transcripts, and "
     "publish the signed status list verifiers check.",
     no_args_is_help=True,

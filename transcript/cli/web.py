@@ -13,11 +13,14 @@ from transcript.cli import RevocationChoice, _fail, app
 @app.command("serve")
 def serve_command(
     trust: Annotated[
-        list[Path], typer.Option("--trust", help="Trusted root certificates (repeat for more).")
+        list[Path],
+        typer.Option("--trust", metavar="FILE", help="Trusted root certificates (repeat for more)."),
     ],
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--crl", help="Certificate revocation lists; repeat for more.", show_default=False),
+        typer.Option(
+            "--crl", metavar="FILE", help="Certificate revocation lists; repeat for more.", show_default=False
+        ),
     ] = None,
     revocation: Annotated[
         RevocationChoice,
@@ -26,7 +29,10 @@ def serve_command(
     intermediate: Annotated[
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
-            "--intermediate", help="Untrusted issuing CA certificates; repeat for more.", show_default=False
+            "--intermediate",
+            metavar="FILE",
+            help="Untrusted issuing CA certificates; repeat for more.",
+            show_default=False,
         ),
     ] = None,
     signers: Annotated[
