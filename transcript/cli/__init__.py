@@ -320,6 +320,83 @@ def read_input(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> bytes | Probl
     return path.read_bytes()
 
 
+# What a file obviously is, by its first bytes, when it is not XML.
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.doc, .xls)"),
+)
+_UTF16_OR_32 = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+
+
+def what_it_is(data: bytes) -> str | None:
+    """What a file is when it is obviously not XML ("a PDF", "a ZIP archive", "a PNG image",
+    "binary data", "plain text"); None when it may be XML, for the parser to judge."""
+    head = data[:1024]
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if not start or start.startswith(b"<") or head.startswith(_UTF16_OR_32):
+        return None
+    if b"%PDF-" in head:  # a PDF's header may follow a few bytes of anything
+        return "a PDF"
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return "binary data" if b"\x00" in head else "plain text"
+
+
+def not_xml(path: Path, data: bytes, command: str) -> Problem | None:
+    """The problem for a file given to a command that takes transcript XML when it obviously is
+    not XML: what it is, and what to do with it (None when it may be XML)."""
+    kind = what_it_is(data)
+    if kind is None:
+        return None
+    if kind == "a PDF":
+        advice = f"to check a transcript PDF, run transcript verify {path} --trust ROOT.pem"
+    elif kind.startswith("a ZIP archive"):
+        advice = "unpack it first (transcript verify reads ZIP archives of transcripts as they are)"
+    elif kind == "plain text":
+        from transcript.verify.report import one_line
+
+        first = data[:200].decode("utf-8", errors="replace").strip().splitlines()[0]
+        kind = f"plain text (it starts {one_line(repr(first[:40]))})"
+        csv = path.suffix.lower() in (".csv", ".txt") or "," in first or ";" in first
+        advice = (
+            "a registrar's CSV export is converted by folder: transcript convert or transcript issue"
+            if csv
+            else "give the transcript's .xml file"
+        )
+    else:
+        advice = "give the transcript's .xml file"
+    return Problem(
+        "XML001",
+        Severity.ERROR,
+        f"this is {kind}, not transcript XML: transcript {command} takes transcript XML; {advice}",
+    )
+
+
+def not_pdf(path: Path, data: bytes, command: str) -> Problem | None:
+    """The problem for a file given to a command that takes PDF packages when it is not a
+    PDF (None when it is one)."""
+    kind = what_it_is(data)
+    if kind == "a PDF":
+        return None
+    what = "transcript XML" if kind is None else kind
+    return Problem(
+        "PDF001",
+        Severity.ERROR,
+        f"this is {what}, not a PDF: transcript {command} takes signed PDF packages"
+        + (
+            f" (transcript package makes them from signed XML; transcript verify checks {path})"
+            if kind is None
+            else ""
+        ),
+    )
+
+
 def _output_folder(out: Path) -> None:
     """Create the output folder (and clear an interrupted run's partial files), or stop."""
     from transcript.util.files import prepare_output
@@ -331,10 +408,14 @@ def _output_folder(out: Path) -> None:
 
 
 class _Inputs:
-    """The readable input files with their bytes; the others reported and counted in `failed`."""
+    """The readable input files with their bytes; the others reported and counted in `failed`:
+    unreadable, too large, or not what `command` takes (`takes`: transcript XML or PDF
+    packages; a PDF given for XML is named as one, with what to do)."""
 
-    def __init__(self, files: list[Path]) -> None:
+    def __init__(self, files: list[Path], command: str, takes: str = "xml") -> None:
         self.files = files
+        self.command = command
+        self.takes = takes
         self.failed = 0
 
     def __iter__(self) -> Iterator[tuple[Path, bytes]]:
@@ -345,6 +426,11 @@ class _Inputs:
                 typer.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
                 self.failed += 1
                 continue
+            if not isinstance(data, Problem):
+                if self.takes == "pdf":
+                    data = not_pdf(path, data, self.command) or data
+                else:
+                    data = not_xml(path, data, self.command) or data
             if isinstance(data, Problem):
                 typer.echo(data.format(str(path)))
                 self.failed += 1

@@ -16,6 +16,7 @@ from transcript.cli import (
     _fail,
     app,
     moment,
+    not_xml,
     read_input,
 )
 from transcript.problems import Problem, ValidationResult
@@ -75,6 +76,8 @@ def validate_command(
             continue
         if isinstance(data, Problem):
             result = ValidationResult.of([data])
+        elif problem := not_xml(path, data, "validate"):
+            result = ValidationResult.of([problem])
         else:
             result = validate(data, scale=grade_scale, rounding=chosen)
         invalid += not result.ok

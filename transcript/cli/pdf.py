@@ -87,7 +87,7 @@ def render_command(
             raise _fail(str(exc)) from None
     _output_folder(out)
     failed = rendered = 0
-    inputs = _Inputs(files)
+    inputs = _Inputs(files, "render")
     for path, data in inputs:
         for edition in languages:
             try:
@@ -210,7 +210,7 @@ def package_command(
         raise _fail(str(exc)) from None
     _output_folder(out)
     failed = written = 0
-    package_inputs = _Inputs(files)
+    package_inputs = _Inputs(files, "package")
     for path, data in package_inputs:
         try:
             pdfs = build_packages(
@@ -317,7 +317,7 @@ def extend_command(
     if out is not None:
         _output_folder(out)
     counts = {"extended": 0, "current": 0, "refused": 0}
-    inputs = _Inputs(files)
+    inputs = _Inputs(files, "extend", takes="pdf")
     for path, data in inputs:
         try:
             renewal = extend_pdf(data, stamps, settings, within=dt.timedelta(days=within), force=force)

@@ -96,7 +96,7 @@ def sign_command(
     signer = XmlSigner(identity, timestamps=stamps, signing_certificate=signing_certificate)
     _output_folder(out)
     failed = 0
-    inputs = _Inputs(files)
+    inputs = _Inputs(files, "sign")
     for path, data in inputs:
         try:
             signed = signer.sign(data)
