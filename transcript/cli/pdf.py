@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -30,6 +30,10 @@ from transcript.cli import (
 )
 from transcript.errors import InvalidDocument
 from transcript.problems import ValidationResult
+
+if TYPE_CHECKING:
+    from transcript.pki.trust import TrustSettings
+    from transcript.verify import VerificationReport
 
 
 @app.command("render")
@@ -59,6 +63,9 @@ def render_command(
         RevocationChoice,
         typer.Option(help="require: no verdict without revocation data; soft: check what is available."),
     ] = RevocationChoice.require,
+    fetch: Annotated[
+        bool, typer.Option("--fetch", help="Allow fetching CRLs and OCSP responses over the network.")
+    ] = False,
     require_valid: Annotated[
         bool,
         typer.Option(
@@ -68,44 +75,77 @@ def render_command(
 ) -> None:
     """Render transcripts as A4 PDFs (Thai or English edition): OUT/NAME.LANG.pdf.
 
-    A signed transcript is verified against --trust and rendered from what the signature covers.
-    An unsigned one carries a NOT SIGNED watermark, one that does not verify NOT VERIFIED.
+    A signed transcript is verified against --trust (with --crl or --fetch for revocation) and
+    rendered from what the signature covers; one that does not verify is marked NOT VERIFIED,
+    and the reason is printed. An unsigned one (a draft) carries a NOT SIGNED watermark.
 
-    Exit code 0 when every file was rendered, 1 when any was not, 2 for unusable options.
+    Exit code 0 when every file was rendered and every signed one verified, 1 when any was not
+    rendered or was rendered marked NOT VERIFIED, 2 for unusable options.
     """
     from transcript.errors import InvalidDocument
     from transcript.pki.trust import TrustError, TrustSettings
-    from transcript.render import RenderError, render_pdf
+    from transcript.render import RenderError
     from transcript.util.files import write_atomically
+    from transcript.verify.report import one_line
 
     languages = editions(lang)
     settings = None
     if trust:
         try:
-            settings = TrustSettings.from_files(trust, crl or [], revocation=revocation.value)
+            settings = TrustSettings.from_files(
+                trust, crl or [], revocation=revocation.value, allow_fetching=fetch
+            )
         except TrustError as exc:
             raise _fail(str(exc)) from None
     _output_folder(out)
-    failed = rendered = 0
+    failed = rendered = unverified = 0
     inputs = _Inputs(files, "render")
     for path, data in inputs:
-        for edition in languages:
-            try:
-                pdf = render_pdf(data, edition, trust=settings, require_valid=require_valid)
-            except InvalidDocument as exc:
-                typer.echo(ValidationResult.of(exc.problems).format(str(path)))
-                failed += 1
-                break
-            except RenderError as exc:
-                typer.echo(f"{path}: not rendered: {exc}", err=True)
-                failed += 1
-                break
+        try:
+            report, pdfs = _render_editions(data, languages, settings, require_valid)
+        except InvalidDocument as exc:
+            typer.echo(ValidationResult.of(exc.problems).format(str(path)))
+            failed += 1
+            continue
+        except RenderError as exc:
+            typer.echo(f"{path}: not rendered: {exc}", err=True)
+            failed += 1
+            continue
+        for edition, pdf in pdfs.items():
             write_atomically(out / f"{path.stem}.{edition}.pdf", pdf)
             rendered += 1
+        if report is not None and not report.ok:
+            unverified += 1
+            sub = report.sub_indication.value if report.sub_indication else ""
+            typer.echo(
+                one_line(
+                    f"{path}: rendered, marked NOT VERIFIED: {report.verdict.value} {sub}: {report.reason}"
+                ),
+                err=True,
+            )
     failed += inputs.failed
-    typer.echo(f"{rendered} PDF{'s' if rendered != 1 else ''} written to {out}", err=True)
-    if failed:
+    marked = f" ({unverified} file{'s' if unverified != 1 else ''} marked NOT VERIFIED)" if unverified else ""
+    typer.echo(f"{rendered} PDF{'s' if rendered != 1 else ''} written to {out}{marked}", err=True)
+    if failed or unverified:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _render_editions(
+    data: bytes, languages: tuple[str, ...], settings: TrustSettings | None, require_valid: bool
+) -> tuple[VerificationReport | None, dict[str, bytes]]:
+    """Every edition of one file, and the verification report of a signed one (verified once,
+    whatever the number of editions). Raises InvalidDocument or RenderError."""
+    from transcript.render import is_signed, render_pdf, render_verified
+    from transcript.verify import verify
+
+    if settings is not None and is_signed(data):
+        report = verify(data, settings)
+        return report, {
+            lang: render_verified(report, lang, require_valid=require_valid) for lang in languages
+        }
+    return None, {
+        lang: render_pdf(data, lang, trust=settings, require_valid=require_valid) for lang in languages
+    }
 
 
 @app.command("package")

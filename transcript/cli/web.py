@@ -61,7 +61,11 @@ def serve_command(
     ] = 1,
 ) -> None:
     """Serve the verification page (its JSON API at /api/verify, and /api/verify/batch for ZIP
-    archives of files) until Ctrl-C."""
+    archives of files) until Ctrl-C.
+
+    Give the current CRLs (--crl) of the authorities: without revocation data the page can
+    judge only PDFs that carry their own (PAdES-B-LT and B-LTA), and says so at start.
+    """
     try:
         import uvicorn
 
@@ -83,6 +87,13 @@ def serve_command(
         raise _fail(str(exc)) from None
     from transcript.status.fetch import ListSource
 
+    if not crl and revocation is RevocationChoice.require:
+        typer.echo(
+            "transcript serve: WARNING: no revocation data (--crl): every signed XML file, and every "
+            "PDF without its own validation data (below PAdES-B-LT), will be INDETERMINATE for lack "
+            "of it; give --crl FILE (the current CRL of each issuing CA and root)",
+            err=True,
+        )
     typer.echo(f"Verification page at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     if workers > 1:
         import json
