@@ -79,7 +79,7 @@ def test_h_is_help_and_the_main_command_comes_first() -> None:
 
 
 def test_no_help_screen_shows_python_types_or_strptime_formats() -> None:
-    """`--help <bool>`, `--trust <list[Path]>` and `--at <%Y-%m-%dT%H:%M:%S%z|...>` were
+    """`--help <bool>`, `--trust <list[Path]>`, `--jobs <int range>` and `--at <%Y-%m-%dT%H:%M:%S%z|...>` were
     what the help said; every command and sub-command is looked at, with -h."""
     paths = command_paths()
     assert ["status", "publish"] in paths and len(paths) >= 18
@@ -87,7 +87,7 @@ def test_no_help_screen_shows_python_types_or_strptime_formats() -> None:
         result = run(*path, "-h")
         assert result.returncode == 0, (path, result.stderr)
         assert f"Usage: transcript {' '.join(path)}".rstrip() in result.stdout, path
-        for python in ("<bool>", "list[", "%Y", "%H", "<datetime>"):
+        for python in ("<bool>", "list[", "%Y", "%H", "<datetime>", "<int range>"):
             assert python not in result.stdout, (path, python)
     verify = run("verify", "-h").stdout
     assert "2026-11-30T14:00+07:00" in verify and "--trust" in verify and "FILE" in verify

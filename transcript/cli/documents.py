@@ -127,7 +127,7 @@ def convert_command(
     ] = False,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(min=1, help="Worker processes. Default: all cores.", show_default=False),
+        typer.Option(min=1, metavar="N", help="Worker processes. Default: all cores.", show_default=False),
     ] = None,
     issued: Annotated[
         Optional[str],  # noqa: UP045

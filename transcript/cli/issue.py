@@ -103,7 +103,7 @@ def issue_command(
     ] = None,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(min=1, help="Worker processes. Default: all cores.", show_default=False),
+        typer.Option(min=1, metavar="N", help="Worker processes. Default: all cores.", show_default=False),
     ] = None,
 ) -> None:
     """Issue every student: signed XML and signed PDF/A-3 editions, self-checked, with a manifest.

@@ -316,6 +316,7 @@ def extend_command(
         typer.Option(
             "--within",
             min=0,
+            metavar="DAYS",
             help="Renew a file when its newest time-stamp's certificate expires within this many days.",
         ),
     ] = 365,

@@ -99,7 +99,12 @@ def publish_command(
     ] = None,
     valid_hours: Annotated[
         int,
-        typer.Option("--valid-hours", min=1, help="Hours until the next update (after that it is stale)."),
+        typer.Option(
+            "--valid-hours",
+            min=1,
+            metavar="HOURS",
+            help="Hours until the next update (after that it is stale).",
+        ),
     ] = 24,
     cert: Annotated[
         Optional[Path],  # noqa: UP045

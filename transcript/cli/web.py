@@ -43,7 +43,9 @@ def serve_command(
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Largest upload accepted, in MB.")] = 20,
+    max_mb: Annotated[
+        int, typer.Option("--max-mb", min=1, metavar="MB", help="Largest upload accepted, in MB.")
+    ] = 20,
     status: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -56,7 +58,10 @@ def serve_command(
     workers: Annotated[
         int,
         typer.Option(
-            "--workers", min=1, help="Server processes: verification uses one core each (default 1)."
+            "--workers",
+            min=1,
+            metavar="N",
+            help="Server processes: verification uses one core each (default 1).",
         ),
     ] = 1,
 ) -> None:
