@@ -79,8 +79,9 @@ def test_h_is_help_and_the_main_command_comes_first() -> None:
 
 
 def test_no_help_screen_shows_python_types_or_strptime_formats() -> None:
-    """`--help <bool>`, `--trust <list[Path]>`, `--jobs <int range>` and `--at <%Y-%m-%dT%H:%M:%S%z|...>` were
-    what the help said; every command and sub-command is looked at, with -h."""
+    """`--help <bool>`, `--trust <list[Path]>`, `--jobs <int range>` and
+    `--at <%Y-%m-%dT%H:%M:%S%z|...>` were what the help said; every command and sub-command
+    is looked at, with -h."""
     paths = command_paths()
     assert ["status", "publish"] in paths and len(paths) >= 18
     for path in [[], *paths]:
