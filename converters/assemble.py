@@ -35,6 +35,7 @@ from .csvfile import Header, Row
 from .institution import SEMESTER_ORDER, Institution
 from .profile import ENROLLMENT_FIELDS, STUDENT_FIELDS, Profile
 from .values import (
+    NAME_FIELDS,
     Cell,
     DateReader,
     EraTracker,
@@ -43,6 +44,7 @@ from .values import (
     decimal,
     national_id,
     plain_text,
+    readable_text,
     required,
     row_is_plain,
     shown,
@@ -76,6 +78,11 @@ def file_name_problem(student_id: str) -> str | None:
     if student_id.split(".", 1)[0].upper() in _DEVICE_NAMES:
         return "is a name Windows reserves for a device and cannot name a file there"
     return None
+
+
+# The fields `readable_text` looks at: every Thai one, and the names in either language.
+_STUDENT_TEXTS = tuple(name for name in STUDENT_FIELDS if name.endswith("_th") or name in NAME_FIELDS)
+_COURSE_TEXTS = tuple(name for name in ENROLLMENT_FIELDS if name.endswith("_th"))
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,7 @@ class _Reader:
             self.row.line,
             self.header.column(name),
             self.profile.column(name),
+            name,
         )
 
     def text(self, name: str) -> str:
@@ -134,6 +142,13 @@ class _Reader:
             return False
         present = [name for name in names if self.header.index.get(name) is not None]
         return not all([plain_text(self.cell(name), problems) for name in present])
+
+    def readable(self, names: Sequence[str], problems: Problems) -> None:
+        """Located problems for Thai fields without Thai and for names a tool destroyed (text
+        saved as '?' or read in the wrong encoding): `values.readable_text`."""
+        for name in names:
+            if self.header.index.get(name) is not None and self.text(name):
+                readable_text(self.cell(name), problems)
 
     def pair(self, stem: str) -> list[Text]:
         """Thai and English values of a bilingual field (``stem_th``, ``stem_en``)."""
@@ -164,6 +179,7 @@ def build_transcript(rows: StudentRows, settings: Settings) -> tuple[Transcript 
         _courses(rows, settings, era, problems)
         return None, problems.items
     student_id = required(s.cell("student_id"), problems)
+    s.readable(_STUDENT_TEXTS, problems)
     reason = file_name_problem(student_id) if student_id else None
     if reason:
         problems.error(s.cell("student_id"), "CSV024", f"student number {shown(student_id or '')} {reason}")
@@ -416,6 +432,7 @@ def _courses(rows: StudentRows, settings: Settings, era: EraTracker, problems: P
             )
             continue
         seen[key] = row.line
+        e.readable(_COURSE_TEXTS, problems)  # warnings only: the course is kept
         course = Course(
             course_number=code,
             type_code=e.pair("category"),

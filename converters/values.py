@@ -28,6 +28,7 @@ class Cell:
     line: int
     column: int | None
     name: str  # the export's column header, for messages
+    field: str = ""  # the canonical field (given_name_th, title_th, ...), for checks by kind
 
 
 @dataclass
@@ -104,6 +105,88 @@ def plain_text(cell: Cell, problems: Problems) -> bool:
         "characters",
     )
     return False
+
+
+# Text a tool could not keep. A Western-locale program (a spreadsheet or database client set
+# to Windows-1252) saves each Thai letter as '?' (or U+FFFD, the replacement character); one
+# that reads UTF-8 Thai as Windows-1252 gives mojibake: every Thai letter is three bytes,
+# E0 B8 xx or E0 B9 xx in UTF-8, shown as 'à¸' or 'à¹' and one more character.
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
+_LOST = frozenset("?\ufffd")
+_MOJIBAKE = re.compile(r"\u00e0[\u00b8\u00b9]")
+# Fields of a person's name: one made of question marks cannot be signed into a transcript.
+NAME_FIELDS = frozenset(
+    f"{part}_name_{language}" for part in ("given", "middle", "family") for language in ("th", "en")
+)
+
+
+def _mostly_lost(text: str) -> bool:
+    """More than half of the visible characters are '?' or U+FFFD."""
+    visible = [char for char in text if not char.isspace()]
+    return 2 * sum(char in _LOST for char in visible) > len(visible)
+
+
+def _unmangled(text: str) -> str | None:
+    """The Thai text that `text` was before UTF-8 was read as Windows-1252 (or Latin-1), when
+    it reads as such mojibake; else None."""
+    if not _MOJIBAKE.search(text):
+        return None
+    raw = bytearray()
+    for char in text:
+        try:
+            raw += char.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(char) > 0xFF:
+                return None
+            raw.append(ord(char))  # a byte Windows-1252 leaves undefined, kept as Latin-1 does
+    original = raw.decode("utf-8", errors="replace")
+    return original if _THAI_LETTER.search(original) else None
+
+
+def readable_text(cell: Cell, problems: Problems) -> None:
+    """A located problem for a value whose text a tool destroyed before the export reached us.
+
+    A Thai field (``*_th``) without any Thai letter gets a warning (CSV029): a course title
+    "Python Programming" is plausible, "????????" or "à¸ªà¸¡" is not, and the message says which.
+    A name (given, middle or family, Thai or English) that is mostly '?' or U+FFFD, or Thai
+    mojibake, is an error (CSV030): nobody can read it, and a transcript would sign it.
+    """
+    text = cell.text
+    if not text:
+        return
+    is_name = cell.field in NAME_FIELDS
+    if is_name and not _LOST.isdisjoint(text) and _mostly_lost(text):
+        problems.error(
+            cell,
+            "CSV030",
+            f"{cell.name} {shown(text)} is question marks, not a name: the letters were lost when "
+            "the file was saved by a program that cannot write them; export it again as UTF-8",
+        )
+        return
+    original = _unmangled(text) if "\u00e0" in text else None
+    if is_name and original is not None:
+        problems.error(
+            cell,
+            "CSV030",
+            f"{cell.name} {shown(text)} is Thai read in the wrong encoding (it was "
+            f"{shown(original)}), not a name; export it again as UTF-8 and open it as UTF-8",
+        )
+        return
+    if not cell.field.endswith("_th") or _THAI_LETTER.search(text):
+        return
+    if original is not None:
+        reason = (
+            f"it is Thai read in the wrong encoding (it was {shown(original)}); export it again "
+            "as UTF-8 and open it as UTF-8"
+        )
+    elif not _LOST.isdisjoint(text):
+        reason = (
+            "'?' stands where letters were: the Thai text was lost when the file was saved by a "
+            "program that cannot write Thai; export it again as UTF-8"
+        )
+    else:
+        reason = "a Thai field should be in Thai (is the value in the right column?)"
+    problems.warning(cell, "CSV029", f"{cell.name} {shown(text)} has no Thai letter: {reason}")
 
 
 def ascii_digits(text: str) -> str:

@@ -338,7 +338,7 @@ def test_cli_package_and_verify(setup, tmp_path: Path) -> None:
     common = ["--trust", str(demo.root), "--crl", str(demo.crls[0]), "--crl", str(demo.crls[1])]
     run = subprocess.run(
         [str(SCRIPT), "package", str(xml), "--key", str(demo.registrar_p12), "--password-file",
-         str(demo.password_file), "--out", str(tmp_path / "out"), "--lang", "th", "--lang", "en", *common,
+         str(demo.password_file), "--out", str(tmp_path / "out"), "--lang", "th,en", *common,
          "--pades", "B-B", "--no-timestamp"],
         capture_output=True, text=True,
     )  # fmt: skip

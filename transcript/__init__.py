@@ -8,7 +8,8 @@ The public API. The model classes are generated from ``xsd/transcript.xsd``::
     result = transcript.validate(xml_bytes)     # schema + business rules -> ValidationResult
     xml_bytes = transcript.dump(t)              # Transcript -> UTF-8 XML
 
-    signer = transcript.XmlSigner(transcript.load_identity("key.p12", password=b"..."))
+    key = transcript.load_identity("key.p12", password_file="password.txt")
+    signer = transcript.XmlSigner(key)
     signed = signer.sign(xml_bytes)             # enveloped XAdES, the national profile
     report = transcript.verify(signed, trust=["root.pem"], crls=["ca.crl"])
     print(report.verdict, report.summary)       # TOTAL-PASSED, what the signed content says

@@ -196,6 +196,9 @@ FREE_ELECTIVES = [
 ]
 
 SCALE = tc.THAI_8_LEVEL
+# A Thai bachelor's degree is awarded with a GPAX of 2.00 or more (the Ministry's criteria for
+# undergraduate programmes); a weaker student is still studying, with no graduation date.
+MIN_GPAX_TO_GRADUATE = Decimal("2.00")
 GRADE_LADDER = ["F", "D", "D+", "C", "C+", "B", "B+", "A"]
 
 
@@ -337,6 +340,8 @@ def _enrol(record: StudentRecord, rng: random.Random, ability: float, studying: 
     courses = [to_course(a) for a in record.attempts]
     summary = tc.compute_summary(courses, SCALE)
     record.gpax = str(summary.total_gpax)
+    if summary.total_gpax < MIN_GPAX_TO_GRADUATE:
+        record.graduated = None  # eight semesters done, but not enough to graduate: still studying
     failed = any(a.grade in ("F", "U") for a in record.attempts)
     if record.graduated and not failed:
         if summary.total_gpax >= Decimal("3.60"):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -83,6 +86,39 @@ def test_example_is_what_the_issue_promises() -> None:
     assert any(t.student.credits_tranferred for t in models)
     assert any(t.transcript_context.status == "Incomplete" for t in models)
     assert all({x.language_id for x in t.student.given_name} == {"th", "en"} for t in models)
+
+
+def test_example_graduates_have_the_gpax_a_degree_needs() -> None:
+    """A Thai bachelor's degree needs a GPAX of 2.00: every graduate of the example has it, and
+    the weak students are still studying (no graduation date, status Incomplete)."""
+    models = [t for _, t, _ in iter_transcripts(REGISTRAR, issued=ISSUED)]
+    graduates = [t for t in models if t.student.date_of_graduation is not None]
+    assert len(graduates) >= 25
+    assert all(t.academic_summary.total_gpax >= Decimal("2.00") for t in graduates)
+    assert all(t.transcript_context.status == "Complete" for t in graduates)
+    weak = [t for t in models if t.academic_summary.total_gpax < Decimal("2.00")]
+    assert len(weak) >= 3
+    assert all(t.transcript_context.status == "Incomplete" for t in weak)
+    assert all(t.student.date_of_graduation is None for t in weak)
+
+
+def test_a_graduate_below_the_degree_gpax_is_warned_about(export: Path, tmp_path: Path) -> None:
+    """STATUS003: the business rule behind the example's fix, on a real conversion."""
+    path = export / "students.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+    weak = next(row for row in rows if row["gpax"] == "1.56")
+    assert weak["graduation_date"] == ""  # still studying in the example
+    weak["graduation_date"] = "2024-05-31"
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_bytes(out.getvalue().encode("utf-8"))
+    report = convert(export, tmp_path / "out")
+    (problem,) = report.all_problems
+    assert (problem.code, problem.severity.value) == ("STATUS003", "warning")
+    assert "TotalGPAX is 1.56" in problem.message and "2.00" in problem.message
+    assert report.written == 45  # a warning: the registrar decides
 
 
 def test_flat_layout_gives_identical_transcripts(tmp_path: Path) -> None:

@@ -467,7 +467,7 @@ def test_names_are_never_split() -> None:
 def test_cli_render(tmp_path: Path) -> None:
     run = subprocess.run(
         [str(SCRIPT), "render", *map(str, sorted(EXAMPLES.glob("*.xml"))), "--out", str(tmp_path),
-         "--lang", "th", "--lang", "en"],
+         "--lang", "th,en"],
         capture_output=True, text=True,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr

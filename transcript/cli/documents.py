@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,9 +11,12 @@ import typer
 from transcript.cli import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    MOMENT_EXAMPLE,
     RoundingChoice,
     _fail,
     app,
+    moment,
+    not_xml,
     read_input,
 )
 from transcript.problems import Problem, ValidationResult
@@ -74,6 +76,8 @@ def validate_command(
             continue
         if isinstance(data, Problem):
             result = ValidationResult.of([data])
+        elif problem := not_xml(path, data, "validate"):
+            result = ValidationResult.of([problem])
         else:
             result = validate(data, scale=grade_scale, rounding=chosen)
         invalid += not result.ok
@@ -123,13 +127,15 @@ def convert_command(
     ] = False,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(min=1, help="Worker processes. Default: all cores.", show_default=False),
+        typer.Option(min=1, metavar="N", help="Worker processes. Default: all cores.", show_default=False),
     ] = None,
     issued: Annotated[
-        Optional[datetime],  # noqa: UP045
+        Optional[str],  # noqa: UP045
         typer.Option(
-            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
-            help="Issue date and time stamped on every transcript. Default: now (Bangkok time).",
+            "--issued",
+            metavar="TIME",
+            help=f"Issue date and time stamped on every transcript: {MOMENT_EXAMPLE} (Thailand time "
+            "without an offset). Default: now.",
             show_default=False,
         ),
     ] = None,
@@ -147,7 +153,9 @@ def convert_command(
     from converters import ConversionError, convert_export
 
     try:
-        report = convert_export(export_dir, out, profile=profile, strict=strict, jobs=jobs, issued=issued)
+        report = convert_export(
+            export_dir, out, profile=profile, strict=strict, jobs=jobs, issued=moment("--issued", issued)
+        )
     except ConversionError as exc:
         raise _fail(str(exc)) from None
     if as_json:

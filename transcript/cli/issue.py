@@ -11,6 +11,7 @@ import typer
 
 from transcript.cli import (
     EXIT_PROBLEMS,
+    Languages,
     NoTimestamp,
     PadesChoice,
     PadesLevel,
@@ -22,6 +23,7 @@ from transcript.cli import (
     _fail,
     _timestamps,
     app,
+    editions,
 )
 from transcript.errors import TranscriptError
 
@@ -58,15 +60,21 @@ def issue_command(
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
             "--trust",
+            metavar="FILE",
             help="Root certificates for the self-check (default: the key chain's root).",
             show_default=False,
         ),
     ] = None,
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--crl", help="CRLs for the self-check (and embedded at B-LT).", show_default=False),
+        typer.Option(
+            "--crl",
+            metavar="FILE",
+            help="CRLs for the self-check (and embedded at B-LT).",
+            show_default=False,
+        ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Editions, comma-separated.")] = "th,en",
+    lang: Languages = ["th,en"],  # noqa: B006 - typer needs a literal default
     pades: PadesLevel = PadesChoice.blta,
     tsa: Annotated[
         Optional[str],  # noqa: UP045
@@ -95,7 +103,7 @@ def issue_command(
     ] = None,
     jobs: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(min=1, help="Worker processes. Default: all cores.", show_default=False),
+        typer.Option(min=1, metavar="N", help="Worker processes. Default: all cores.", show_default=False),
     ] = None,
 ) -> None:
     """Issue every student: signed XML and signed PDF/A-3 editions, self-checked, with a manifest.
@@ -115,9 +123,7 @@ def issue_command(
     from transcript.pki.keys import password_from
     from transcript.pki.token import is_token_uri
 
-    languages = tuple(dict.fromkeys(x.strip() for x in lang.split(",") if x.strip()))
-    if not languages or any(x not in ("th", "en") for x in languages):
-        raise _fail(f"--lang takes th, en or both (th,en), not {lang!r}")
+    languages = editions(lang)
     password = None
     if key is not None:
         # A token's PIN not given in a file or the environment is asked for on a terminal.
@@ -143,13 +149,12 @@ def issue_command(
         raise _fail(str(exc)) from None
     progress.stop()
     for record in report.students:
+        # Every problem, warnings of issued students included: those were signed as they are
+        # (a Thai title an export tool turned into '?', say), and the registrar should know.
         for problem in record.problems:
-            if problem.is_error or record.status != "issued":
-                where = ":".join(
-                    str(v) for v in (problem.file, problem.line, problem.column) if v is not None
-                )
-                who = f"{where}: " if where else f"{record.student_id}: "
-                typer.echo(f"{who}{problem.code} {problem.severity.value}: {problem.message}")
+            where = ":".join(str(v) for v in (problem.file, problem.line, problem.column) if v is not None)
+            who = f"{where}: " if where else f"{record.student_id}: "
+            typer.echo(f"{who}{problem.code} {problem.severity.value}: {problem.message}")
     for stop in report.problems:
         typer.echo(stop.format())
     _issue_summary(report, languages, pades.value, timestamped=not no_timestamp)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from transcript.cli import (
     EXIT_PROBLEMS,
     KeyOption,
-    LanguageChoice,
+    Languages,
     NoTimestamp,
     PadesChoice,
     PadesLevel,
@@ -26,9 +26,14 @@ from transcript.cli import (
     _output_folder,
     _timestamps,
     app,
+    editions,
 )
 from transcript.errors import InvalidDocument
 from transcript.problems import ValidationResult
+
+if TYPE_CHECKING:
+    from transcript.pki.trust import TrustSettings
+    from transcript.verify import VerificationReport
 
 
 @app.command("render")
@@ -38,22 +43,29 @@ def render_command(
         typer.Argument(help="Transcript XML files (signed or not).", metavar="FILE", show_default=False),
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if missing).")],
-    lang: Annotated[
-        list[LanguageChoice],
-        typer.Option("--lang", help="Edition: th or en; repeat for both."),
-    ] = [LanguageChoice.th],  # noqa: B006 - typer needs a literal default
+    lang: Languages = ["th"],  # noqa: B006 - typer needs a literal default
     trust: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--trust", help="Trusted root certificates; needed to render a signed transcript."),
+        typer.Option(
+            "--trust", metavar="FILE", help="Trusted root certificates; needed to render a signed transcript."
+        ),
     ] = None,
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--crl", help="Certificate revocation lists for the verification.", show_default=False),
+        typer.Option(
+            "--crl",
+            metavar="FILE",
+            help="Certificate revocation lists for the verification.",
+            show_default=False,
+        ),
     ] = None,
     revocation: Annotated[
         RevocationChoice,
         typer.Option(help="require: no verdict without revocation data; soft: check what is available."),
     ] = RevocationChoice.require,
+    fetch: Annotated[
+        bool, typer.Option("--fetch", help="Allow fetching CRLs and OCSP responses over the network.")
+    ] = False,
     require_valid: Annotated[
         bool,
         typer.Option(
@@ -63,43 +75,77 @@ def render_command(
 ) -> None:
     """Render transcripts as A4 PDFs (Thai or English edition): OUT/NAME.LANG.pdf.
 
-    A signed transcript is verified against --trust and rendered from what the signature covers.
-    An unsigned one carries a NOT SIGNED watermark, one that does not verify NOT VERIFIED.
+    A signed transcript is verified against --trust (with --crl or --fetch for revocation) and
+    rendered from what the signature covers; one that does not verify is marked NOT VERIFIED,
+    and the reason is printed. An unsigned one (a draft) carries a NOT SIGNED watermark.
 
-    Exit code 0 when every file was rendered, 1 when any was not, 2 for unusable options.
+    Exit code 0 when every file was rendered and every signed one verified, 1 when any was not
+    rendered or was rendered marked NOT VERIFIED, 2 for unusable options.
     """
     from transcript.errors import InvalidDocument
     from transcript.pki.trust import TrustError, TrustSettings
-    from transcript.render import RenderError, render_pdf
+    from transcript.render import RenderError
     from transcript.util.files import write_atomically
+    from transcript.verify.report import one_line
 
+    languages = editions(lang)
     settings = None
     if trust:
         try:
-            settings = TrustSettings.from_files(trust, crl or [], revocation=revocation.value)
+            settings = TrustSettings.from_files(
+                trust, crl or [], revocation=revocation.value, allow_fetching=fetch
+            )
         except TrustError as exc:
             raise _fail(str(exc)) from None
     _output_folder(out)
-    failed = rendered = 0
-    inputs = _Inputs(files)
+    failed = rendered = unverified = 0
+    inputs = _Inputs(files, "render")
     for path, data in inputs:
-        for edition in dict.fromkeys(lang):
-            try:
-                pdf = render_pdf(data, edition.value, trust=settings, require_valid=require_valid)
-            except InvalidDocument as exc:
-                typer.echo(ValidationResult.of(exc.problems).format(str(path)))
-                failed += 1
-                break
-            except RenderError as exc:
-                typer.echo(f"{path}: not rendered: {exc}", err=True)
-                failed += 1
-                break
-            write_atomically(out / f"{path.stem}.{edition.value}.pdf", pdf)
+        try:
+            report, pdfs = _render_editions(data, languages, settings, require_valid)
+        except InvalidDocument as exc:
+            typer.echo(ValidationResult.of(exc.problems).format(str(path)))
+            failed += 1
+            continue
+        except RenderError as exc:
+            typer.echo(f"{path}: not rendered: {exc}", err=True)
+            failed += 1
+            continue
+        for edition, pdf in pdfs.items():
+            write_atomically(out / f"{path.stem}.{edition}.pdf", pdf)
             rendered += 1
+        if report is not None and not report.ok:
+            unverified += 1
+            sub = report.sub_indication.value if report.sub_indication else ""
+            typer.echo(
+                one_line(
+                    f"{path}: rendered, marked NOT VERIFIED: {report.verdict.value} {sub}: {report.reason}"
+                ),
+                err=True,
+            )
     failed += inputs.failed
-    typer.echo(f"{rendered} PDF{'s' if rendered != 1 else ''} written to {out}", err=True)
-    if failed:
+    marked = f" ({unverified} file{'s' if unverified != 1 else ''} marked NOT VERIFIED)" if unverified else ""
+    typer.echo(f"{rendered} PDF{'s' if rendered != 1 else ''} written to {out}{marked}", err=True)
+    if failed or unverified:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _render_editions(
+    data: bytes, languages: tuple[str, ...], settings: TrustSettings | None, require_valid: bool
+) -> tuple[VerificationReport | None, dict[str, bytes]]:
+    """Every edition of one file, and the verification report of a signed one (verified once,
+    whatever the number of editions). Raises InvalidDocument or RenderError."""
+    from transcript.render import is_signed, render_pdf, render_verified
+    from transcript.verify import verify
+
+    if settings is not None and is_signed(data):
+        report = verify(data, settings)
+        return report, {
+            lang: render_verified(report, lang, require_valid=require_valid) for lang in languages
+        }
+    return None, {
+        lang: render_pdf(data, lang, trust=settings, require_valid=require_valid) for lang in languages
+    }
 
 
 @app.command("package")
@@ -112,19 +158,22 @@ def package_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the PDFs (created if missing).")],
     trust: Annotated[
         list[Path],
-        typer.Option("--trust", help="Trusted root certificates (the XML is verified before rendering)."),
+        typer.Option(
+            "--trust",
+            metavar="FILE",
+            help="Trusted root certificates (the XML is verified before rendering).",
+        ),
     ],
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
-            "--crl", help="Certificate revocation lists (checked, and embedded at B-LT).", show_default=False
+            "--crl",
+            metavar="FILE",
+            help="Certificate revocation lists (checked, and embedded at B-LT).",
+            show_default=False,
         ),
     ] = None,
-    lang: Annotated[
-        list[LanguageChoice], typer.Option("--lang", help="Edition: th or en; repeat for both.")
-    ] = [  # noqa: B006
-        LanguageChoice.th
-    ],
+    lang: Languages = ["th"],  # noqa: B006 - typer needs a literal default
     pades: PadesLevel = PadesChoice.blta,
     tsa: Annotated[
         Optional[str],  # noqa: UP045
@@ -182,6 +231,7 @@ def package_command(
     from transcript.sign.profile import profile_problem
     from transcript.util.files import write_atomically
 
+    languages = editions(lang)
     for option, url in (("--status-url", status_url), ("--verify-url", verify_url)):
         if url is not None and not url.startswith(("https://", "http://")):
             raise _fail(f"{option} must be an http(s) URL, not {url!r}")
@@ -200,13 +250,12 @@ def package_command(
         raise _fail(str(exc)) from None
     _output_folder(out)
     failed = written = 0
-    package_inputs = _Inputs(files)
+    package_inputs = _Inputs(files, "package")
     for path, data in package_inputs:
-        editions = [edition.value for edition in dict.fromkeys(lang)]
         try:
             pdfs = build_packages(
                 data,
-                editions,
+                list(languages),
                 trust=settings,
                 signer=signer,
                 file_name=path.name,
@@ -241,13 +290,19 @@ def extend_command(
     trust: Annotated[
         list[Path],
         typer.Option(
-            "--trust", help="Trusted root certificates (each file must verify first).", show_default=False
+            "--trust",
+            metavar="FILE",
+            help="Trusted root certificates (each file must verify first).",
+            show_default=False,
         ),
     ],
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
-            "--crl", help="Current CRLs of the authorities (embedded as validation data).", show_default=False
+            "--crl",
+            metavar="FILE",
+            help="Current CRLs of the authorities (embedded as validation data).",
+            show_default=False,
         ),
     ] = None,
     out: Annotated[
@@ -261,6 +316,7 @@ def extend_command(
         typer.Option(
             "--within",
             min=0,
+            metavar="DAYS",
             help="Renew a file when its newest time-stamp's certificate expires within this many days.",
         ),
     ] = 365,
@@ -302,7 +358,7 @@ def extend_command(
     if out is not None:
         _output_folder(out)
     counts = {"extended": 0, "current": 0, "refused": 0}
-    inputs = _Inputs(files)
+    inputs = _Inputs(files, "extend", takes="pdf")
     for path, data in inputs:
         try:
             renewal = extend_pdf(data, stamps, settings, within=dt.timedelta(days=within), force=force)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,6 +11,7 @@ import typer
 
 from transcript.cli import (
     EXIT_PROBLEMS,
+    MOMENT_EXAMPLE,
     KeyOption,
     Pkcs11Module,
     RevocationChoice,
@@ -25,6 +25,7 @@ from transcript.cli import (
     _output_folder,
     _timestamps,
     app,
+    moment,
     read_input,
 )
 from transcript.errors import InvalidDocument
@@ -95,7 +96,7 @@ def sign_command(
     signer = XmlSigner(identity, timestamps=stamps, signing_certificate=signing_certificate)
     _output_folder(out)
     failed = 0
-    inputs = _Inputs(files)
+    inputs = _Inputs(files, "sign")
     for path, data in inputs:
         try:
             signed = signer.sign(data)
@@ -141,21 +142,28 @@ def verify_command(
     trust: Annotated[
         list[Path],
         typer.Option(
-            "--trust", help="PEM file of trusted root certificates (repeat for more).", show_default=False
+            "--trust",
+            metavar="FILE",
+            help="PEM file of trusted root certificates (repeat for more).",
+            show_default=False,
         ),
     ],
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
-            "--crl", help="A certificate revocation list (PEM or DER); repeat for more.", show_default=False
+            "--crl",
+            metavar="FILE",
+            help="A certificate revocation list (PEM or DER); repeat for more.",
+            show_default=False,
         ),
     ] = None,
     at: Annotated[
-        Optional[datetime],  # noqa: UP045
+        Optional[str],  # noqa: UP045
         typer.Option(
-            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
-            help="Validate as of this time (default: now). A time-stamp proves an earlier signing "
-            "time; a claimed one does not.",
+            "--at",
+            metavar="TIME",
+            help=f"Validate as of this time (default: now): {MOMENT_EXAMPLE} (Thailand time without "
+            "an offset). A time-stamp proves an earlier signing time; a claimed one does not.",
             show_default=False,
         ),
     ] = None,
@@ -170,6 +178,7 @@ def verify_command(
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
             "--intermediate",
+            metavar="FILE",
             help="An issuing CA certificate (PEM or DER) that files do not carry; untrusted, used "
             "only to build chains. Repeat for more.",
             show_default=False,
@@ -222,14 +231,15 @@ def verify_command(
     from transcript.verify.batch import problem_row, report_row, to_csv, to_json
     from transcript.verify.report import one_line
 
-    moment = at.replace(tzinfo=at.tzinfo or BANGKOK) if at else None
+    when = moment("--at", at)
+    when = when.replace(tzinfo=when.tzinfo or BANGKOK) if when else None
     try:
         settings = TrustSettings.from_files(
             trust,
             crl or [],
             revocation=revocation.value,
             allow_fetching=fetch,
-            at=moment,
+            at=when,
             intermediates=intermediate or [],
         )
         allowed = SignerList.from_file(signers) if signers else None

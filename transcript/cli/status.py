@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from transcript.cli import KeyOption, Pkcs11Module, _fail, _load_identity, app
+from transcript.cli import KeyOption, Pkcs11Module, _fail, _load_identity, app, new_app
 
-status_app = typer.Typer(
+status_app = new_app(
     help="Document status: revoke, suspend, reinstate or supersede issued transcripts, and "
     "publish the signed status list verifiers check.",
     no_args_is_help=True,
@@ -99,7 +99,12 @@ def publish_command(
     ] = None,
     valid_hours: Annotated[
         int,
-        typer.Option("--valid-hours", min=1, help="Hours until the next update (after that it is stale)."),
+        typer.Option(
+            "--valid-hours",
+            min=1,
+            metavar="HOURS",
+            help="Hours until the next update (after that it is stale).",
+        ),
     ] = 24,
     cert: Annotated[
         Optional[Path],  # noqa: UP045

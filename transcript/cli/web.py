@@ -13,11 +13,14 @@ from transcript.cli import RevocationChoice, _fail, app
 @app.command("serve")
 def serve_command(
     trust: Annotated[
-        list[Path], typer.Option("--trust", help="Trusted root certificates (repeat for more).")
+        list[Path],
+        typer.Option("--trust", metavar="FILE", help="Trusted root certificates (repeat for more)."),
     ],
     crl: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--crl", help="Certificate revocation lists; repeat for more.", show_default=False),
+        typer.Option(
+            "--crl", metavar="FILE", help="Certificate revocation lists; repeat for more.", show_default=False
+        ),
     ] = None,
     revocation: Annotated[
         RevocationChoice,
@@ -26,7 +29,10 @@ def serve_command(
     intermediate: Annotated[
         Optional[list[Path]],  # noqa: UP045
         typer.Option(
-            "--intermediate", help="Untrusted issuing CA certificates; repeat for more.", show_default=False
+            "--intermediate",
+            metavar="FILE",
+            help="Untrusted issuing CA certificates; repeat for more.",
+            show_default=False,
         ),
     ] = None,
     signers: Annotated[
@@ -37,7 +43,9 @@ def serve_command(
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    max_mb: Annotated[int, typer.Option("--max-mb", min=1, help="Largest upload accepted, in MB.")] = 20,
+    max_mb: Annotated[
+        int, typer.Option("--max-mb", min=1, metavar="MB", help="Largest upload accepted, in MB.")
+    ] = 20,
     status: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -50,12 +58,19 @@ def serve_command(
     workers: Annotated[
         int,
         typer.Option(
-            "--workers", min=1, help="Server processes: verification uses one core each (default 1)."
+            "--workers",
+            min=1,
+            metavar="N",
+            help="Server processes: verification uses one core each (default 1).",
         ),
     ] = 1,
 ) -> None:
     """Serve the verification page (its JSON API at /api/verify, and /api/verify/batch for ZIP
-    archives of files) until Ctrl-C."""
+    archives of files) until Ctrl-C.
+
+    Give the current CRLs (--crl) of the authorities: without revocation data the page can
+    judge only PDFs that carry their own (PAdES-B-LT and B-LTA), and says so at start.
+    """
     try:
         import uvicorn
 
@@ -77,6 +92,13 @@ def serve_command(
         raise _fail(str(exc)) from None
     from transcript.status.fetch import ListSource
 
+    if not crl and revocation is RevocationChoice.require:
+        typer.echo(
+            "transcript serve: WARNING: no revocation data (--crl): every signed XML file, and every "
+            "PDF without its own validation data (below PAdES-B-LT), will be INDETERMINATE for lack "
+            "of it; give --crl FILE (the current CRL of each issuing CA and root)",
+            err=True,
+        )
     typer.echo(f"Verification page at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     if workers > 1:
         import json

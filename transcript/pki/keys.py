@@ -30,6 +30,7 @@ __all__ = [
     "SigningKeyError",
     "load_identity",
     "password_from",
+    "read_password_file",
 ]
 
 PASSWORD_ENV = "TRANSCRIPT_KEY_PASSWORD"
@@ -69,19 +70,28 @@ class SigningIdentity:
 def load_identity(
     key_path: str | Path,
     *,
-    password: bytes | None = None,
+    password: bytes | str | None = None,
     chain_path: str | Path | None = None,
     pkcs11_module: str | Path | None = None,
+    password_file: str | Path | None = None,
 ) -> SigningIdentity:
     """Load a PKCS#12 file, a PEM private key with its certificate chain (`chain_path`), or
     the key on a token that a ``pkcs11:`` URI names (`password` is then the PIN; the module
     is `pkcs11_module`, else the URI's, else ``TRANSCRIPT_PKCS11_MODULE``; `chain_path`
     replaces the token's certificates).
 
+    The password is bytes, or text (encoded as UTF-8); or give `password_file`, read as the
+    command line reads ``--password-file`` (one line break at its end is not part of it).
+
     Raises `SigningKeyError` with a message that says what is wrong and what to do.
     """
+    if password_file is not None:
+        if password is not None:
+            raise SigningKeyError("give the password or a password file, not both")
+        password = read_password_file(password_file)
+    secret = _password_bytes(password)
     if token.is_token_uri(key_path):
-        return _from_token(str(key_path), password, chain_path, pkcs11_module)
+        return _from_token(str(key_path), secret, chain_path, pkcs11_module)
     key_path = Path(key_path)
     try:
         data = key_path.read_bytes()
@@ -90,8 +100,23 @@ def load_identity(
     except OSError as exc:
         raise SigningKeyError(f"{key_path}: cannot read the key file ({exc.strerror})") from None
     if b"-----BEGIN" in data:
-        return _from_pem(key_path, data, password, chain_path)
-    return _from_pkcs12(key_path, data, password, chain_path)
+        return _from_pem(key_path, data, secret, chain_path)
+    return _from_pkcs12(key_path, data, secret, chain_path)
+
+
+def _password_bytes(password: object) -> bytes | None:
+    if password is None or isinstance(password, bytes):
+        return password
+    if isinstance(password, str):
+        return password.encode("utf-8")
+    raise SigningKeyError(f"the password is bytes or text, not {type(password).__name__}")
+
+
+def _line_break_hint(password: bytes | None) -> str:
+    """A word for a wrong password that ends with a line break: read from a file as it is."""
+    if password is None or not password.endswith((b"\n", b"\r")):
+        return ""
+    return "; it ends with a line break, as a file read whole does: give password_file= instead"
 
 
 def _from_pkcs12(
@@ -105,7 +130,7 @@ def _from_pkcs12(
             hint = "a password is needed" if password is None else "the password is wrong"
             raise SigningKeyError(
                 f"{path}: cannot open the PKCS#12 file: {hint} "
-                f"(give it with a prompt, {PASSWORD_ENV} or --password-file)"
+                f"(give it with a prompt, {PASSWORD_ENV} or --password-file){_line_break_hint(password)}"
             ) from None
         raise SigningKeyError(f"{path}: not a PKCS#12 (.p12/.pfx) file or PEM key") from None
     if key is None or certificate is None:
@@ -129,6 +154,7 @@ def _from_pem(
     except ValueError:
         raise SigningKeyError(
             f"{path}: cannot load the private key (wrong password, or not a PEM private key)"
+            + _line_break_hint(password)
         ) from None
     certificates = _read_certificates(Path(chain_path)) if chain_path else _certificates_in(data)
     if not certificates:
@@ -186,18 +212,29 @@ def password_from(
     environ: Mapping[str, str] | None = None,
     prompt: Callable[[], str] | None = None,
 ) -> bytes | None:
-    """The key password from a file, else the environment, else a prompt; None if none."""
+    """The key password from a file (`read_password_file`), else the environment, else a
+    prompt; None if none."""
     if password_file is not None:
-        try:
-            text = Path(password_file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SigningKeyError(
-                f"{password_file}: cannot read the password file ({exc.strerror})"
-            ) from None
-        return text.rstrip("\r\n").encode("utf-8")
+        return read_password_file(password_file)
     environ = os.environ if environ is None else environ
     if PASSWORD_ENV in environ:
         return environ[PASSWORD_ENV].encode("utf-8")
     if prompt is not None:
         return prompt().encode("utf-8")
     return None
+
+
+def read_password_file(path: str | Path) -> bytes:
+    """The password a file holds: its text (UTF-8) without the one line break at its end that
+    editors and ``echo`` write (``\\n`` or ``\\r\\n``); any other character is the password's."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8")  # bytes: no line endings translated
+    except OSError as exc:
+        raise SigningKeyError(f"{path}: cannot read the password file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise SigningKeyError(f"{path}: the password file is not UTF-8 text") from None
+    if text.endswith("\r\n"):
+        text = text[:-2]
+    elif text.endswith("\n"):
+        text = text[:-1]
+    return text.encode("utf-8")

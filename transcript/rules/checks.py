@@ -8,7 +8,7 @@ ID         identifiers: national ID length and check digit, student number, sche
 NAME       the student's name in Thai and English
 DATE       dates in order, Gregorian years
 ERA        one year era (Buddhist or common) per document
-STATUS     study status agrees with the graduation date
+STATUS     study status agrees with the graduation date; a graduate's GPAX allows a degree
 COURSE     the same course twice in one semester
 GRADE      grade symbols and grade points against the grade scale
 CREDIT     credits earned
@@ -267,6 +267,32 @@ def rule_status(ctx: RuleContext) -> Iterator[Problem]:
             WARNING,
             "Status is Incomplete (studying) but the student has a DateOfGraduation",
             "/Transcript/TranscriptContext/Status",
+        )
+
+
+# A Thai degree is awarded with a GPAX of at least 2.00 out of 4 (bachelor's; more for higher
+# degrees): the Ministry of Higher Education's programme standards.
+MIN_GPAX_FOR_A_DEGREE = Decimal("2.00")
+
+
+def rule_degree_gpax(ctx: RuleContext) -> Iterator[Problem]:
+    """A graduate with a degree and a GPAX below 2.00 on a four-point scale: a warning, for a
+    student still studying marked as graduated (school-level transcripts name no degree)."""
+    t = ctx.transcript
+    graduated = t.student.date_of_graduation is not None or (
+        t.transcript_context.status.strip().lower() == "complete"
+    )
+    program = t.student.program_context
+    summary = t.academic_summary
+    if not graduated or program is None or not program.degree or summary is None:
+        return
+    if ctx.scale.max_point == Decimal(4) and summary.total_gpax < MIN_GPAX_FOR_A_DEGREE:
+        yield Problem(
+            "STATUS003",
+            WARNING,
+            f"the student is graduated with a degree but TotalGPAX is {summary.total_gpax}; a "
+            f"degree needs a GPAX of {MIN_GPAX_FOR_A_DEGREE} or more (is the student still studying?)",
+            "/Transcript/AcademicSummary/TotalGPAX",
         )
 
 
@@ -584,6 +610,7 @@ RULES: tuple[Rule, ...] = (
     rule_names,
     rule_dates,
     rule_status,
+    rule_degree_gpax,
     rule_era,
     rule_courses,
     rule_duplicate_courses,
