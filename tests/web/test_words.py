@@ -132,6 +132,15 @@ def test_times_dates_and_names_as_a_thai_reader_reads_them(site) -> None:
     assert "(Thailand time, UTC+7)" in english
 
 
+def test_a_semester_where_no_credit_counts_shows_a_dash_not_zero(site) -> None:
+    """bachelor-honours' summer session has only an S grade: its GPA is 0.00 in the XML (the
+    schema wants a value) and a dash on the page, as on paper; the GPAX goes on."""
+    assert b"<tc:SemesterGPA>0.00<" in site["files"]["genuine"]
+    for language in ("th", "en"):
+        text = lxml.html.fromstring(page(site["client"], site["files"]["genuine"], language)).text_content()
+        assert "GPA \u2013 · GPAX 3.77" in text and "GPA 0.00" not in text
+
+
 def test_the_page_says_whom_it_trusts_and_warns_of_test_roots(site) -> None:
     for language, words in (("th", "เชื่อถือใบรับรองสำหรับทดสอบ"), ("en", "trusts TEST ONLY certificates")):
         html = site["client"].get(f"/?lang={language}").text

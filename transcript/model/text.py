@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
@@ -37,3 +38,15 @@ def full_name(prefix: str, parts: Sequence[str], language: str) -> str:
         return rest
     separate = prefix.endswith(".") or language == "en" or not _THAI.search(prefix)
     return f"{prefix} {rest}" if separate else f"{prefix}{rest}"
+
+
+NO_GPA = "\u2013"  # en dash: no credit counts towards this GPA
+
+
+def gpa_text(value: Decimal | None, counted: Decimal | None = None) -> str:
+    """A GPA as people read it. Where no credit counts towards it (only S/U/W... grades) the
+    XML carries 0.00, the schema requiring a value; a reader would take that for a failed
+    term, so every edition, page and report shows an en dash instead (docs/rules.md)."""
+    if counted is not None and counted == 0:
+        return NO_GPA
+    return "-" if value is None else f"{value:.2f}"

@@ -44,7 +44,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from transcript.generated import Course, SemesterSummary, Text, Transcript
 from transcript.model.constants import BANGKOK, STUDENT_NUMBER_SCHEMES
-from transcript.model.text import pick
+from transcript.model.text import gpa_text, pick
 from transcript.model.validity import is_validity_subject, stated_validity
 from transcript.render.blocks import (
     Beside,
@@ -75,7 +75,6 @@ COLUMN_WIDTH = (PAGE_WIDTH - 2 * MARGIN - GUTTER) / 2
 NAVY = colors.HexColor("#1F2A5C")
 RULE = colors.HexColor("#9AA3C0")
 SHADE = colors.HexColor("#EEF0F7")
-NO_GPA = "\u2013"  # en dash: no credit counts towards this GPA
 WATERMARK_ALPHA = 0.2  # translucent: the grades and titles under a mark stay legible
 
 
@@ -198,15 +197,6 @@ def _number(value: Decimal | None) -> str:
     if value is None:
         return "-"
     return format(value.normalize() if value == value.to_integral() else value, "f")
-
-
-def _gpa(value: Decimal | None, counted: Decimal | None = None) -> str:
-    """A GPA as printed. Where no credit counts towards it (only S/U/W... grades) the XML
-    carries 0.00, the schema requiring a value; a reader would take that for a failed term,
-    so every edition prints an en dash instead (docs/rules.md)."""
-    if counted is not None and counted == 0:
-        return NO_GPA
-    return "-" if value is None else f"{value:.2f}"
 
 
 # --------------------------------------------------------------------- the story
@@ -422,8 +412,8 @@ class _Builder:
             text = labels["semester_line"].format(
                 value=_number(line.semester_credit_value),
                 earned=_number(line.semester_credit_earned),
-                gpa=_gpa(line.semester_gpa, line.semester_credit_calculated),
-                gpax=_gpa(line.semester_gpax, counted),
+                gpa=gpa_text(line.semester_gpa, line.semester_credit_calculated),
+                gpax=gpa_text(line.semester_gpax, counted),
             )
             rows.append(Row((cell(text, small, COLUMN_WIDTH),), small, rule_above=Rule(0.4, RULE)))
         return Grid(rows, widths, Padding(2, 0.6, 0.6), repeat=2, closing=line is not None, keep_whole=True)
@@ -439,7 +429,7 @@ class _Builder:
                 (labels["total_credits"], _number(summary.total_credit_value)),
                 (labels["earned_credits"], _number(summary.total_credit_earned)),
                 (labels["counted_credits"], _number(summary.total_credit_calculated)),
-                (labels["gpax"], _gpa(summary.total_gpax, summary.total_credit_calculated)),
+                (labels["gpax"], gpa_text(summary.total_gpax, summary.total_credit_calculated)),
             ]
         if t.student.credits_tranferred:
             rows.append((labels["transferred"], _number(t.student.credits_tranferred)))

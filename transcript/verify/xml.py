@@ -42,7 +42,7 @@ from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
 from transcript.errors import InvalidDocument
 from transcript.model.constants import C14N_INCLUSIVE, DS_NS, TC_NS, XADES_NS, student_number
-from transcript.model.text import by_language, full_name
+from transcript.model.text import by_language, full_name, gpa_text
 from transcript.model.validity import stated_validity
 from transcript.model.xmlio import MAX_DOCUMENT_BYTES, check_root, parse_untrusted, signed_content_digest
 from transcript.pki.trust import TrustSettings
@@ -860,7 +860,11 @@ def summarize(t: Any) -> TranscriptSummary:
         student_name=names(t.student),
         programme=texts(program.program_name) if program else {},
         degree=texts(program.degree) if program else {},
-        gpax=str(t.academic_summary.total_gpax) if t.academic_summary else None,
+        gpax=(
+            gpa_text(t.academic_summary.total_gpax, t.academic_summary.total_credit_calculated)
+            if t.academic_summary
+            else None
+        ),
         status=t.transcript_context.status,
         courses=len(t.course),
         valid_until=until.isoformat() if (until := _last_day(t)) else None,

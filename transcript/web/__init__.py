@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from transcript import __version__
 from transcript.model.constants import BANGKOK
-from transcript.model.text import pick
+from transcript.model.text import gpa_text, pick
 from transcript.pki.trust import TrustSettings
 from transcript.render.thai import long_date
 from transcript.rules.summary import group_by_semester, semester_key
@@ -336,8 +337,11 @@ def _view(report: VerificationReport, language: str) -> dict[str, Any]:
         lines = {}
         if t.academic_summary:
             lines = {semester_key(s): s for s in t.academic_summary.semester_summary}
+        counted = Decimal(0)  # credits counted towards the GPAX so far
         for key, indices in group_by_semester(t.course).items():
             courses = [t.course[i] for i in indices]
+            line = lines.get(key)
+            counted += line.semester_credit_calculated if line is not None else 0
             semesters.append(
                 {
                     "name": pick(courses[0].semester_name, language),
@@ -352,6 +356,8 @@ def _view(report: VerificationReport, language: str) -> dict[str, Any]:
                         for c in courses
                     ],
                     "line": lines.get(key),
+                    "gpa": gpa_text(line.semester_gpa, line.semester_credit_calculated) if line else None,
+                    "gpax": gpa_text(line.semester_gpax, counted) if line else None,
                 }
             )
     tone = {"TOTAL-PASSED": "genuine", "TOTAL-FAILED": "forged", "INDETERMINATE": "unknown"}[
