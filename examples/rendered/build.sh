@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 "$bin/transcript" demo-pki --out "$work/pki" >/dev/null
 "$bin/transcript" sign examples/transcripts/bachelor-honours.xml --key "$work/pki/registrar.p12" \
   --password-file "$work/pki/registrar-password.txt" --out "$work/signed"
-"$bin/transcript" render "$work/signed/bachelor-honours.xml" --out "$here" --lang th --lang en \
+"$bin/transcript" render "$work/signed/bachelor-honours.xml" --out "$here" --lang th,en \
   --trust "$work/pki/root.pem" --crl "$work/pki/root.crl" --crl "$work/pki/issuing-ca.crl" --require-valid
 for lang in th en; do
   pdftoppm -png -r 100 "$here/bachelor-honours.$lang.pdf" "$here/bachelor-honours.$lang"
