@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("transcript.pki",),
     ("transcript.sign",),
     ("transcript.status",),
+    ("transcript.wallet",),
     ("transcript.pdfa",),
     ("transcript.verify",),
     ("transcript.render",),

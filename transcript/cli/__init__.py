@@ -84,6 +84,7 @@ COMMAND_ORDER = (
     "render",
     "package",
     "extend",
+    "vc",
     "demo-pki",
     "demo-tsa",
     # status's own sub-commands, in the order of a document's life
@@ -93,6 +94,10 @@ COMMAND_ORDER = (
     "reinstate",
     "supersede",
     "publish",
+    # vc's own, in the order of a credential's life
+    "metadata",
+    "offer",
+    "present",
 )
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
@@ -439,7 +444,11 @@ class _Inputs:
 
 
 def _load_identity(
-    key: str, cert: Path | None, password_file: Path | None, pkcs11_module: Path | None = None
+    key: str,
+    cert: Path | None,
+    password_file: Path | None,
+    pkcs11_module: Path | None = None,
+    purpose: str = "documents",
 ) -> SigningIdentity:
     """Load the signing key once, asking for a password (or a token's PIN) only when one is
     needed and nobody gave it."""
@@ -450,7 +459,9 @@ def _load_identity(
     try:
         password = password_from(password_file=password_file)
         try:
-            return load_identity(reference, password=password, chain_path=cert, pkcs11_module=pkcs11_module)
+            return load_identity(
+                reference, password=password, chain_path=cert, pkcs11_module=pkcs11_module, purpose=purpose
+            )
         except SigningKeyError as exc:
             needed = "password is needed" in str(exc) or "PIN is needed" in str(exc)
             if password is not None or not needed or not sys.stdin.isatty():
@@ -458,7 +469,11 @@ def _load_identity(
             what = "PIN" if is_token_uri(key) else "Password"
             typed = typer.prompt(f"{what} for {key}", hide_input=True)
             return load_identity(
-                reference, password=typed.encode("utf-8"), chain_path=cert, pkcs11_module=pkcs11_module
+                reference,
+                password=typed.encode("utf-8"),
+                chain_path=cert,
+                pkcs11_module=pkcs11_module,
+                purpose=purpose,
             )
     except SigningKeyError as exc:
         raise _fail(str(exc)) from None
@@ -482,4 +497,4 @@ def main() -> None:
 
 
 # The sub-commands register themselves on `app` when imported.
-from transcript.cli import documents, signatures, pdf, issue, status, web, demo  # noqa: E402, F401, I001 - the order of --help
+from transcript.cli import documents, signatures, pdf, issue, status, wallet, web, demo  # noqa: E402, F401, I001 - the order of --help

@@ -218,8 +218,32 @@ def verify_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON report for machines.")] = False,
     brief: Annotated[bool, typer.Option("--brief", help="One line per file.")] = False,
+    audience: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--audience",
+            help="For a wallet presentation (SD-JWT): who it must be for (the key-binding JWT's aud).",
+            show_default=False,
+        ),
+    ] = None,
+    nonce: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--nonce",
+            help="For a wallet presentation: the nonce you asked the holder for.",
+            show_default=False,
+        ),
+    ] = None,
+    document: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--document",
+            help="For a wallet credential: the national XML or PDF it should be about (checked).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Verify signed transcripts: is it genuine, who signed it, what does it say.
+    """Verify signed transcripts and wallet credentials: is it genuine, who signed it, what does it say.
 
     The verdict is TOTAL-PASSED, TOTAL-FAILED or INDETERMINATE (ETSI EN 319 102-1), with every
     check behind it. Only the roots given with --trust are trusted.
@@ -229,6 +253,7 @@ def verify_command(
     from transcript.pki.trust import TrustError, TrustSettings
     from transcript.verify import SignerList, verify
     from transcript.verify.batch import problem_row, report_row, to_csv, to_json
+    from transcript.verify.credential import looks_like_sd_jwt
     from transcript.verify.report import one_line
 
     when = moment("--at", at)
@@ -250,6 +275,15 @@ def verify_command(
     listing = _status_list(status) if status is not None else None
     if report_file is not None and report_file.suffix.lower() not in (".csv", ".json"):
         raise _fail(f"--report writes a .csv or a .json file, not {report_file.name!r}")
+    bound: bytes | None = None
+    if document is not None:
+        try:
+            found = read_input(document)
+        except OSError as exc:
+            raise _fail(f"{document}: cannot read: {exc.strerror or exc}") from None
+        if isinstance(found, Problem):
+            raise _fail(found.format(str(document)))
+        bound = found
     reports = []
     rows = []
     fetched: dict[str, bytes | None] = {}
@@ -260,8 +294,19 @@ def verify_command(
             rows.append(problem_row(source, "TOTAL-FAILED", data))
             typer.echo(one_line(f"{source}: TOTAL-FAILED FORMAT_FAILURE: {data}"))
             continue
-        report = verify(data, settings, signers=allowed)
-        if status is not None:
+        credential = looks_like_sd_jwt(data)
+        if credential:
+            # A credential names its own place in the list; an unusable list is passed as empty
+            # bytes so that the status is judged unknown, never skipped.
+            report = verify(
+                data, settings, signers=allowed, audience=audience, nonce=nonce, document=bound,
+                status=(listing or b"") if status is not None else None, status_policy=status_policy,
+            )  # fmt: skip
+        else:
+            report = verify(data, settings, signers=allowed)
+        if credential:
+            pass  # its status was checked above, at the place the credential names
+        elif status is not None:
             from transcript.verify.status import with_status
 
             report = with_status(
@@ -317,7 +362,7 @@ def _status_list(where: str, urls_only: bool = False) -> bytes | None:
 
 def _sources(paths: list[Path]) -> Iterator[tuple[str, bytes | str]]:
     """Each file to verify, named, with its bytes or why they were not read: the files given,
-    the .pdf, .xml and .zip files in a folder given and its subfolders (sorted, symbolic
+    the .pdf, .xml, .sd-jwt and .zip files in a folder given and its subfolders (sorted, symbolic
     links left alone), every file in a ZIP
     archive given (bounded: `transcript.util.archive`). A path that does not exist stops the
     command (exit 2); anything else is a row of the batch."""
@@ -330,7 +375,9 @@ def _sources(paths: list[Path]) -> Iterator[tuple[str, bytes | str]]:
             sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix.lower() in (".pdf", ".xml", ".zip") and p.is_file() and not p.is_symlink()
+                if p.suffix.lower() in (".pdf", ".xml", ".zip", ".sd-jwt")
+                and p.is_file()
+                and not p.is_symlink()
             )
             if path.is_dir()
             else [path]

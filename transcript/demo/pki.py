@@ -138,6 +138,11 @@ class DemoPki:
         return self.folder / "registrar.p12"
 
     @property
+    def credential_p12(self) -> Path:
+        """The registrar's key for wallet credentials (ECDSA P-256: SD-JWT's ES256)."""
+        return self.folder / "credential.p12"
+
+    @property
     def password_file(self) -> Path:
         return self.folder / DEMO_PASSWORD_FILE
 
@@ -158,6 +163,7 @@ class DemoPki:
             self.root,
             self.issuing_ca,
             self.registrar_p12,
+            self.credential_p12,
             self.password_file,
             self.tsa_certificate,
         ]
@@ -197,6 +203,13 @@ def create_demo_pki(
         issuer=(ca, ca_key),
         days=730,
     )
+    credential_key = new_key("ec")  # SD-JWT credentials are ES256 or EdDSA, whatever the documents use
+    credential = issue_certificate(
+        name(f"Registrar (credentials), {organization} ({TEST_ONLY})", organization),
+        credential_key,
+        issuer=(ca, ca_key),
+        days=730,
+    )
     tsa_key = new_key(key_type)
     tsa = issue_certificate(
         name(f"{organization} Time-Stamp Authority ({TEST_ONLY})", organization),
@@ -222,6 +235,16 @@ def create_demo_pki(
         )
     )
     pki.registrar_p12.chmod(0o600)
+    pki.credential_p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"credentials-test-only",
+            credential_key,
+            credential,
+            [ca],
+            serialization.BestAvailableEncryption(password.encode()),
+        )
+    )
+    pki.credential_p12.chmod(0o600)
     pki.tsa_certificate.write_bytes(tsa.public_bytes(pem) + ca.public_bytes(pem))
     pki.tsa_key.write_bytes(
         tsa_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
@@ -238,7 +261,8 @@ in tests and demonstrations.
 root.pem                 the test root CA (give it to `transcript verify --trust`)
 issuing-ca.pem           the issuing CA, signed by the root
 registrar.p12            the registrar's signing key and certificate (PKCS#12)
-{DEMO_PASSWORD_FILE:24} the password of registrar.p12 (`--password-file`)
+credential.p12           the registrar's key for wallet credentials (P-256, `transcript vc issue`)
+{DEMO_PASSWORD_FILE:24} the password of both .p12 files (`--password-file`)
 tsa.pem, tsa-key.pem     a time-stamp authority's certificate chain and key
 root.crl, issuing-ca.crl empty revocation lists of both CAs (`transcript verify --crl`)
 """,

@@ -17,13 +17,15 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from transcript.errors import SigningKeyError
 from transcript.pki import token
 
 __all__ = [
+    "CREDENTIALS",
+    "DOCUMENTS",
     "PASSWORD_ENV",
     "PrivateKey",
     "SigningIdentity",
@@ -34,6 +36,9 @@ __all__ = [
 ]
 
 PASSWORD_ENV = "TRANSCRIPT_KEY_PASSWORD"
+#: What a key signs: transcripts (XAdES, PAdES: RSA or P-256) or wallet credentials (P-256, Ed25519).
+DOCUMENTS = "documents"
+CREDENTIALS = "credentials"
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 
@@ -74,11 +79,13 @@ def load_identity(
     chain_path: str | Path | None = None,
     pkcs11_module: str | Path | None = None,
     password_file: str | Path | None = None,
+    purpose: str = DOCUMENTS,
 ) -> SigningIdentity:
     """Load a PKCS#12 file, a PEM private key with its certificate chain (`chain_path`), or
     the key on a token that a ``pkcs11:`` URI names (`password` is then the PIN; the module
     is `pkcs11_module`, else the URI's, else ``TRANSCRIPT_PKCS11_MODULE``; `chain_path`
-    replaces the token's certificates).
+    replaces the token's certificates). `purpose` is DOCUMENTS (RSA or ECDSA P-256, for XML
+    and PDF signatures) or CREDENTIALS (ECDSA P-256 or Ed25519, for SD-JWT credentials).
 
     The password is bytes, or text (encoded as UTF-8); or give `password_file`, read as the
     command line reads ``--password-file`` (one line break at its end is not part of it).
@@ -91,7 +98,7 @@ def load_identity(
         password = read_password_file(password_file)
     secret = _password_bytes(password)
     if token.is_token_uri(key_path):
-        return _from_token(str(key_path), secret, chain_path, pkcs11_module)
+        return _from_token(str(key_path), secret, chain_path, pkcs11_module, purpose)
     key_path = Path(key_path)
     try:
         data = key_path.read_bytes()
@@ -100,8 +107,8 @@ def load_identity(
     except OSError as exc:
         raise SigningKeyError(f"{key_path}: cannot read the key file ({exc.strerror})") from None
     if b"-----BEGIN" in data:
-        return _from_pem(key_path, data, secret, chain_path)
-    return _from_pkcs12(key_path, data, secret, chain_path)
+        return _from_pem(key_path, data, secret, chain_path, purpose)
+    return _from_pkcs12(key_path, data, secret, chain_path, purpose)
 
 
 def _password_bytes(password: object) -> bytes | None:
@@ -120,7 +127,7 @@ def _line_break_hint(password: bytes | None) -> str:
 
 
 def _from_pkcs12(
-    path: Path, data: bytes, password: bytes | None, chain_path: str | Path | None
+    path: Path, data: bytes, password: bytes | None, chain_path: str | Path | None, purpose: str
 ) -> SigningIdentity:
     try:
         key, certificate, extra = pkcs12.load_key_and_certificates(data, password)
@@ -140,11 +147,11 @@ def _from_pkcs12(
         chain = _read_certificates(Path(chain_path))
         if chain and chain[0] == certificate:
             chain = chain[1:]
-    return _checked(path, key, certificate, chain)
+    return _checked(path, key, certificate, chain, purpose)
 
 
 def _from_pem(
-    path: Path, data: bytes, password: bytes | None, chain_path: str | Path | None
+    path: Path, data: bytes, password: bytes | None, chain_path: str | Path | None, purpose: str
 ) -> SigningIdentity:
     try:
         key = serialization.load_pem_private_key(data, password)
@@ -161,16 +168,16 @@ def _from_pem(
         raise SigningKeyError(
             f"{path}: a PEM key needs its certificate chain (--cert CHAIN.pem, signer first)"
         )
-    return _checked(path, key, certificates[0], certificates[1:])
+    return _checked(path, key, certificates[0], certificates[1:], purpose)
 
 
 def _from_token(
-    uri: str, pin: bytes | None, chain_path: str | Path | None, module: str | Path | None
+    uri: str, pin: bytes | None, chain_path: str | Path | None, module: str | Path | None, purpose: str
 ) -> SigningIdentity:
     given = _read_certificates(Path(chain_path)) if chain_path else None
     key, certificate, chain = token.open_key(uri, pin=pin, module=module, certificates=given)
     try:
-        return _checked(uri, key, certificate, chain)
+        return _checked(uri, key, certificate, chain, purpose)
     except SigningKeyError:
         key.close()
         raise
@@ -192,18 +199,47 @@ def _certificates_in(data: bytes) -> list[x509.Certificate]:
 
 
 def _checked(
-    path: Path | str, key: object, certificate: x509.Certificate, chain: list[x509.Certificate]
+    path: Path | str,
+    key: object,
+    certificate: x509.Certificate,
+    chain: list[x509.Certificate],
+    purpose: str = DOCUMENTS,
 ) -> SigningIdentity:
-    if isinstance(key, ec.EllipticCurvePrivateKey):
+    if purpose == CREDENTIALS:
+        # SD-JWT credentials (ETDA's Thai VC framework, HAIP): ES256 or EdDSA, never RSA.
+        good_ec = isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1)
+        if not (good_ec or isinstance(key, ed25519.Ed25519PrivateKey)):
+            raise SigningKeyError(
+                f"{path}: credentials are signed with an ECDSA P-256 (ES256) or Ed25519 (EdDSA) key, "
+                f"not {_kind(key)}: the document key cannot be used as it is; ask the CA for a "
+                "certificate on such a key (the demo PKI's is credential.p12)"
+            )
+    elif isinstance(key, ec.EllipticCurvePrivateKey):
         if not isinstance(key.curve, ec.SECP256R1):
             raise SigningKeyError(f"{path}: ECDSA keys must use P-256, not {key.curve.name}")
     elif not isinstance(key, rsa.RSAPrivateKey):
         raise SigningKeyError(f"{path}: only RSA and ECDSA P-256 keys can sign transcripts")
     elif key.key_size < 2048:
         raise SigningKeyError(f"{path}: an RSA key needs at least 2048 bits, this one has {key.key_size}")
-    if certificate.public_key().public_numbers() != key.public_key().public_numbers():  # type: ignore[union-attr]
+    if not _same_key(certificate.public_key(), key.public_key()):  # type: ignore[attr-defined]
         raise SigningKeyError(f"{path}: the certificate does not belong to the private key")
-    return SigningIdentity(key, certificate, tuple(chain))
+    return SigningIdentity(key, certificate, tuple(chain))  # type: ignore[arg-type]
+
+
+def _same_key(a: object, b: object) -> bool:
+    raw = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    try:
+        return a.public_bytes(*raw) == b.public_bytes(*raw)  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
+def _kind(key: object) -> str:
+    if isinstance(key, rsa.RSAPrivateKey):
+        return f"RSA ({key.key_size} bits)"
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return f"ECDSA {key.curve.name}"
+    return type(key).__name__
 
 
 def password_from(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from transcript.model.xmlio import MAX_DOCUMENT_BYTES
 from transcript.pki.trust import RevocationPolicy, TrustSettings
+from transcript.verify.credential import looks_like_sd_jwt, verify_credential
 from transcript.verify.report import (
     Check,
     ReportDraft,
@@ -56,6 +57,9 @@ def verify(
     max_bytes: int = MAX_DOCUMENT_BYTES,
     status: bytes | None = None,
     status_policy: str = "require",
+    audience: str | None = None,
+    nonce: str | None = None,
+    document: bytes | None = None,
 ) -> VerificationReport:
     """Verify a signed transcript, XML or the PDF package; never raises for bad input.
 
@@ -66,6 +70,9 @@ def verify(
     `status` is the issuer's signed status list (its bytes): the document must be listed as
     valid, or the verdict is not TOTAL-PASSED (`status_policy="soft"`: an unusable list is a
     warning); see `transcript.verify.status`.
+    A wallet credential (SD-JWT VC, `transcript.verify.credential`) is verified too: `audience`
+    and `nonce` are those its holder's presentation must carry, and `document` the bytes of
+    the national XML or PDF it should be bound to.
     Raises `TrustError` only when a trust, CRL or signer-list file cannot be read.
     """
     if not isinstance(trust, TrustSettings):
@@ -80,6 +87,14 @@ def verify(
         draft = ReportDraft()
         draft.add(Check.problem("input", SubIndication.FORMAT_FAILURE, "the input is not bytes"))
         return draft.freeze()
+    if looks_like_sd_jwt(data):
+        bound = None
+        if document is not None:
+            bound = verify(document, trust, signers=signers, max_bytes=max_bytes)
+        return verify_credential(
+            data, trust, signers=signers, status=status, status_policy=status_policy,
+            audience=audience, nonce=nonce, document=bound,
+        )  # fmt: skip
     if data[:5] == b"%PDF-":
         from transcript.verify.pdf import verify_pdf  # PDF support is loaded only when a PDF arrives
 

@@ -35,6 +35,13 @@ _TITLES: dict[str, tuple[str, str]] = {
     "binding": ("แฟ้ม PDF กับข้อมูล XML", "The PDF and its XML"),
     "pdf-signer": ("สิทธิ์ของผู้ลงนามแฟ้ม PDF", "PDF signer's authority"),
     "pages": ("ข้อความบนหน้ากระดาษ", "The printed pages"),
+    "vc-input": ("รูปแบบเอกสารในกระเป๋าดิจิทัล", "Wallet credential format"),
+    "vc-signature": ("ลายมือชื่อของสถาบันบนเอกสารในกระเป๋าดิจิทัล", "The institution's signature on the credential"),
+    "vc-certificate": ("ใบรับรองของผู้ออกเอกสาร", "Issuer's certificate"),
+    "vc-signer": ("สิทธิ์ของผู้ออกเอกสาร", "Issuer's authority"),
+    "vc-validity": ("ระยะเวลาที่ใช้ได้", "Validity period"),
+    "vc-holder": ("ผู้ถือเอกสาร", "The holder"),
+    "vc-binding": ("เอกสารในกระเป๋าดิจิทัลกับแฟ้มที่ลงนาม", "The credential and the signed file"),
 }
 
 #: What a check that passed found, by language.
@@ -98,6 +105,25 @@ _PASSED: dict[str, tuple[str, str]] = {
     "pages": (
         "ข้อความบนหน้ากระดาษตรงกับข้อมูลที่ลงนาม",
         "The pages show what the signed data says",
+    ),
+    "vc-input": ("อ่านเอกสารในกระเป๋าดิจิทัลได้ถูกต้องตามรูปแบบ", "The wallet credential can be read"),
+    "vc-signature": (
+        "ลายมือชื่อถูกต้อง และข้อมูลทุกรายการที่แสดงเป็นข้อมูลที่สถาบันออกให้",
+        "The signature is valid, and every item shown is one the institution issued",
+    ),
+    "vc-certificate": (
+        "ใบรับรองของผู้ออกเอกสารออกโดยผู้ออกใบรับรองที่เชื่อถือได้ และยังไม่ถูกเพิกถอน",
+        "The issuer's certificate comes from a trusted authority and is not revoked",
+    ),
+    "vc-signer": ("ผู้ออกเอกสารมีสิทธิ์ออกเอกสารในนามสถาบัน", "The issuer may issue for the institution"),
+    "vc-validity": ("เอกสารยังอยู่ในระยะเวลาที่ใช้ได้", "The credential is within its validity period"),
+    "vc-holder": (
+        "ผู้ถือเอกสารแสดงเอกสารด้วยกุญแจของตนเอง ให้ผู้ตรวจสอบรายนี้",
+        "The holder showed it with their own key, to this verifier",
+    ),
+    "vc-binding": (
+        "เอกสารในกระเป๋าดิจิทัลกับแฟ้มที่ลงนามเป็นเอกสารฉบับเดียวกัน",
+        "The credential and the signed file are the same document",
     ),
 }
 
@@ -309,6 +335,16 @@ _REASONS: dict[SubIndication, tuple[tuple[str, str], tuple[str, str]]] = {
             "Ask the graduate for a current copy",
         ),
     ),
+    SubIndication.HOLDER_BINDING_FAILURE: (
+        (
+            "ผู้ที่แสดงเอกสารนี้พิสูจน์ไม่ได้ว่าเป็นเจ้าของ หรือเอกสารนี้ไม่ได้แสดงให้ผู้ตรวจสอบรายนี้",
+            "Whoever showed this could not prove to be its holder, or it was not shown to this verifier",
+        ),
+        (
+            "ขอให้ผู้สำเร็จการศึกษาแสดงเอกสารจากกระเป๋าดิจิทัลของตนเองอีกครั้ง",
+            "Ask the graduate to show it again from their own wallet",
+        ),
+    ),
 }
 
 _VERDICTS: dict[Verdict, tuple[str, str]] = {
@@ -363,7 +399,7 @@ def signature_confirmed(report: VerificationReport) -> bool:
 
 def _only_document_checks_fail(report: VerificationReport) -> bool:
     settled = (Status.PASSED, Status.WARNING, Status.SKIPPED)
-    document = ("status", "validity")
+    document = ("status", "validity", "vc-validity")
     return all(c.status in settled or c.name.removeprefix("xml-") in document for c in report.checks)
 
 

@@ -33,6 +33,9 @@ FORMS = {
     "PAdES-B-LT": "time-stamped, with its validation data; verifies offline after the certificate expires",
     "PAdES-B-LTA": "long-term (time-stamped, with its validation data and a document time-stamp); "
     "renewable with transcript extend",
+    "SD-JWT VC": "a wallet credential, no time-stamp; verifies only while the issuer's certificate is valid",
+    "SD-JWT VC+KB": "a wallet credential presented with its holder's key; verifies only while the "
+    "issuer's certificate is valid",
 }
 
 
@@ -98,6 +101,9 @@ class SubIndication(str, Enum):
     STATUS_UNKNOWN = ("STATUS_UNKNOWN", Verdict.INDETERMINATE)
     # A document issued for a limited time, read after its last day (its signed content says so).
     DOCUMENT_EXPIRED = ("DOCUMENT_EXPIRED", Verdict.TOTAL_FAILED)
+    # A wallet presentation not shown by the credential's holder, or not for this verifier
+    # (SD-JWT key binding: RFC 9901 section 7.3; not EN 319 102-1's).
+    HOLDER_BINDING_FAILURE = ("HOLDER_BINDING_FAILURE", Verdict.TOTAL_FAILED)
 
     def __str__(self) -> str:
         return self.value
@@ -230,6 +236,24 @@ class TranscriptSummary:
 
 
 @dataclass(frozen=True)
+class CredentialInfo:
+    """What a wallet credential (SD-JWT VC) showed: its type and issuer, the claims its holder
+    disclosed, how many stayed hidden, and whether a key-bound presentation was checked."""
+
+    vct: str
+    issuer: str | None
+    disclosed: dict[str, Any]
+    shown: int  # selectively disclosable claims the holder showed
+    hidden: int  # ... and those the holder kept back
+    holder_bound: bool  # the credential names a holder key (cnf)
+    presented_to: str | None = None  # the audience of a verified key-binding JWT
+    binding: str | None = None  # the national file given with it: "is the same document", ...
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
 class VerificationReport:
     """The answer for one file: a verdict, the checks behind it, and the signed content."""
 
@@ -252,6 +276,7 @@ class VerificationReport:
     document_status: str | None = None  # valid, revoked, suspended, superseded; None: not checked
     superseded_by: str | None = None  # the replacing document's number, when the list tells it
     status_url: str | None = None  # where the issuer publishes its status list (signed XMP)
+    credential: CredentialInfo | None = None  # a wallet credential's own findings
 
     @property
     def ok(self) -> bool:
@@ -286,6 +311,7 @@ class VerificationReport:
             "transcript": self.summary.to_dict() if self.summary else None,
             "content_problems": [p.to_dict() for p in self.content_problems],
             "signed_xml_sha256": hashlib.sha256(self.signed_xml).hexdigest() if self.signed_xml else None,
+            "credential": self.credential.to_dict() if self.credential else None,
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -329,6 +355,16 @@ class VerificationReport:
             )
         if self.level:
             lines.append(f"  Form         {self.level}: {FORMS.get(self.level, '')}")
+        if self.credential:
+            vc = self.credential
+            lines.append(
+                f"  Credential   {vc.vct} from {vc.issuer or '?'}: {vc.shown} optional claims shown, "
+                f"{vc.hidden} hidden by the holder"
+            )
+            if vc.presented_to:
+                lines.append(f"  Presented    to {vc.presented_to}, with the holder's key")
+            if vc.binding:
+                lines.append(f"  National     the XML/PDF given with it {vc.binding}")
         if self.pdf_signer:
             lines.append(f"  PDF signed   {self.pdf_signer.common_name} (PAdES)")
         if self.signer:
@@ -345,7 +381,8 @@ class VerificationReport:
             lines.append(f"  Judged at    {self.validation_time.isoformat(timespec='seconds')}")
         if self.summary:
             s = self.summary
-            lines.append(f"  Document     {s.document_id}, issued {s.issued}, status {s.status}")
+            status = f", status {s.status}" if s.status else ""
+            lines.append(f"  Document     {s.document_id}, issued {s.issued}{status}")
             lines.append(f"  Institution  {_both(s.institution)}")
             lines.append(f"  Student      {s.student_number or '?'}  {_both(s.student_name)}")
             if s.programme:
@@ -409,6 +446,7 @@ class ReportDraft:
         self.document_status: str | None = None
         self.superseded_by: str | None = None
         self.status_url: str | None = None
+        self.credential: CredentialInfo | None = None
 
     def add(self, check: Check) -> None:
         self.checks.append(check)
@@ -461,4 +499,5 @@ class ReportDraft:
             document_status=self.document_status,
             superseded_by=self.superseded_by,
             status_url=self.status_url,
+            credential=self.credential,
         )
