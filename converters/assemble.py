@@ -27,6 +27,7 @@ from transcript import (
     Transcript,
     TranscriptContext,
 )
+from transcript.model.editions import FULL, of_edition
 from transcript.model.validity import is_validity_subject, validity_notes
 from transcript.model.xmlio import parse_untrusted, schema_problems
 from transcript.rules.checks import check
@@ -94,6 +95,7 @@ class Settings:
     issued: dt.datetime
     dates: DateReader
     valid_until: dt.date | None = None  # a document valid for a limited time: its last day
+    edition: str = FULL  # minimal: without national ID, passport number and birth date
 
     @classmethod
     def of(
@@ -102,10 +104,10 @@ class Settings:
         profile: Profile,
         issued: dt.datetime,
         valid_until: dt.date | None = None,
+        edition: str = FULL,
     ) -> Settings:
-        return cls(
-            institution, profile, issued, DateReader.of(profile.date_formats, profile.date_era), valid_until
-        )
+        dates = DateReader.of(profile.date_formats, profile.date_era)
+        return cls(institution, profile, issued, dates, valid_until, edition)
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,7 @@ def build_checked(
     document, problems = build_transcript(rows, settings)
     if document is None:
         return None, None, problems
+    document = of_edition(document, settings.edition)
     data = tc.dump(document)
     checked = schema_problems(parse_untrusted(data)) + check(document, scale=settings.institution.scale)
     problems += [dataclasses.replace(p, file=file) if file else p for p in checked]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from transcript.model.editions import minimal_copy
+from transcript.model.modelxml import dump
 from transcript.pdfa.container import package_pdf
+from transcript.pki.keys import SigningIdentity
 from transcript.pki.trust import TrustSettings
 from transcript.render import RenderError, is_signed, render_verified
 from transcript.rules.grades import GradeScale
 from transcript.sign.pades import PdfSigner
+from transcript.sign.xades import XmlSigner
 from transcript.verify import VerificationReport, verify
 
 
@@ -93,3 +98,17 @@ def build_package(
     return build_packages(signed_xml, (lang,), trust=trust, signer=signer, file_name=file_name, demo=demo)[
         lang
     ]
+
+
+def minimal_edition(
+    signed_xml: bytes, trust: TrustSettings, identity: SigningIdentity, timestamps: Any
+) -> bytes:
+    """The minimal edition of a signed transcript (`transcript.model.editions`): verified,
+    copied without the national ID, passport number and birth date, and signed again by
+    `identity` (time-stamped by `timestamps` when given). Raises `RenderError` when the
+    transcript does not verify: only what a signature covers is copied."""
+    report = verify(signed_xml, trust)
+    if not report.ok or report.transcript is None:
+        sub = report.sub_indication.value if report.sub_indication else ""
+        raise RenderError(f"the transcript does not verify ({report.verdict.value} {sub}: {report.reason})")
+    return XmlSigner(identity, timestamps=timestamps).sign(dump(minimal_copy(report.transcript)))

@@ -50,14 +50,24 @@ def world(tmp_path_factory):  # type: ignore[no-untyped-def]
     trust = TrustSettings.from_files([demo.root], demo.crls)
     holder = ec.generate_private_key(ec.SECP256R1())
     (result,) = issue_credentials(
-        [folder / "signed.xml"], vc_key, trust, out_dir=folder / "vc", issuer=ISSUER,
+        [folder / "signed.xml"],
+        vc_key,
+        trust,
+        out_dir=folder / "vc",
+        issuer=ISSUER,
         holder_jwk=sdjwt.public_jwk(holder),
-    )  # fmt: skip
+    )
     assert result.written is not None, result.problem
     return {
-        "demo": demo, "registrar": registrar, "vc_key": vc_key, "xml": xml, "trust": trust,
-        "holder": holder, "credential": result.written.read_text().strip(), "folder": folder,
-    }  # fmt: skip
+        "demo": demo,
+        "registrar": registrar,
+        "vc_key": vc_key,
+        "xml": xml,
+        "trust": trust,
+        "holder": holder,
+        "credential": result.written.read_text().strip(),
+        "folder": folder,
+    }
 
 
 def present(
@@ -200,9 +210,12 @@ def test_an_added_disclosure_breaks_the_key_binding(world) -> None:  # type: ign
 def _credential_with(world: dict[str, Any], **changes: Any) -> str:
     t = verify(world["xml"], world["trust"]).transcript
     claims = credential_claims(
-        t, content_sha256=signed_content_digest(world["xml"]), issuer=ISSUER,
-        issued_at=dt.datetime.now(dt.timezone.utc), status=StatusReference(0, LIST_URL),
-    )  # fmt: skip
+        t,
+        content_sha256=signed_content_digest(world["xml"]),
+        issuer=ISSUER,
+        issued_at=dt.datetime.now(dt.timezone.utc),
+        status=StatusReference(0, LIST_URL),
+    )
     claims.update(changes)
     return sign_credential(claims, world["vc_key"])
 
@@ -210,8 +223,9 @@ def _credential_with(world: dict[str, Any], **changes: Any) -> str:
 def _status_list(world: dict[str, Any], status: int, url: str = LIST_URL) -> bytes:
     digest = signed_content_digest(world["xml"])
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    payload = list_claims([status], {document_key(digest): 0}, {}, issued=now,
-                          next_update=now + dt.timedelta(days=1), url=url)  # fmt: skip
+    payload = list_claims(
+        [status], {document_key(digest): 0}, {}, issued=now, next_update=now + dt.timedelta(days=1), url=url
+    )
     return sign_list(payload, world["registrar"].key, world["registrar"].certificates)
 
 
@@ -304,9 +318,12 @@ def test_we_verify_a_presentation_the_reference_holder_made(world) -> None:  # t
     holder_jwk = JWK.from_pyca(world["holder"])
     holder = SDJWTHolder(world["credential"])
     holder.create_presentation(
-        {"student": {"birth_date": True}, "gpax": True}, nonce="n-7", aud=AUDIENCE, holder_key=holder_jwk,
+        {"student": {"birth_date": True}, "gpax": True},
+        nonce="n-7",
+        aud=AUDIENCE,
+        holder_key=holder_jwk,
         sign_alg="ES256",
-    )  # fmt: skip
+    )
     report = check(world, holder.sd_jwt_presentation, audience=AUDIENCE, nonce="n-7")
     assert report.ok, report.format()
     assert report.credential.disclosed["student"]["birth_date"] == "2002-03-14"

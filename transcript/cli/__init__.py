@@ -160,6 +160,25 @@ def editions(values: list[str]) -> tuple[str, ...]:
     return chosen
 
 
+Edition = Annotated[
+    str,
+    typer.Option(
+        "--edition",
+        metavar="full|minimal",
+        help="minimal: leave the national ID, passport number and birth date out of the signed XML "
+        "(copies for employers).",
+    ),
+]
+
+
+def edition_of(value: str) -> str:
+    from transcript.model.editions import EDITIONS
+
+    if value not in EDITIONS:
+        raise _fail(f"--edition is full or minimal, not {value!r}")
+    return value
+
+
 class PadesChoice(str, Enum):
     bb = "B-B"
     bt = "B-T"

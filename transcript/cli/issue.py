@@ -11,6 +11,7 @@ import typer
 
 from transcript.cli import (
     EXIT_PROBLEMS,
+    Edition,
     Languages,
     NoTimestamp,
     PadesChoice,
@@ -105,6 +106,7 @@ def issue_command(
         Optional[int],  # noqa: UP045
         typer.Option(min=1, metavar="N", help="Worker processes. Default: all cores.", show_default=False),
     ] = None,
+    edition: Edition = "full",
 ) -> None:
     """Issue every student: signed XML and signed PDF/A-3 editions, self-checked, with a manifest.
 
@@ -142,7 +144,7 @@ def issue_command(
             pkcs11_module=pkcs11_module, trust=tuple(trust or ()), crls=tuple(crl or ()), languages=languages,
             pades=pades.value,
             tsa=_timestamps(tsa, tsa_user, tsa_password_file, tsa_cert, tsa_key), timestamp=not no_timestamp,
-            valid_days=valid_days, jobs=jobs, on_student=progress.update,
+            valid_days=valid_days, jobs=jobs, on_student=progress.update, edition=edition,
         )  # fmt: skip
     except IssueError as exc:
         progress.stop()

@@ -9,6 +9,7 @@ import typer
 
 from transcript.cli import (
     EXIT_PROBLEMS,
+    Edition,
     KeyOption,
     Languages,
     NoTimestamp,
@@ -26,6 +27,7 @@ from transcript.cli import (
     _output_folder,
     _timestamps,
     app,
+    edition_of,
     editions,
 )
 from transcript.errors import InvalidDocument
@@ -211,6 +213,7 @@ def package_command(
     tsa_password_file: TsaPasswordFile = None,
     tsa_cert: TsaCert = None,
     tsa_key: TsaKey = None,
+    edition: Edition = "full",
 ) -> None:
     """Make the national package: a PDF/A-3 carrying the signed XML, signed with PAdES.
 
@@ -219,10 +222,13 @@ def package_command(
 
     The national profile by default: PAdES-B-LTA (time-stamps, validation data, a document
     time-stamp), which needs --tsa URL; short-lived B-B files only with --pades B-B --no-timestamp.
+    With --edition minimal the XML is verified, copied without the national ID, passport number
+    and birth date, and signed again with the same key before it is packaged.
 
     Exit code 0 when every file was packaged, 1 when any was not, 2 for unusable options.
     """
-    from transcript.package import build_packages
+    from transcript.model.editions import MINIMAL
+    from transcript.package import build_packages, minimal_edition
     from transcript.pki.keys import SigningKeyError
     from transcript.pki.trust import TrustError, TrustSettings
     from transcript.pki.tsa import TimeStampError
@@ -232,6 +238,7 @@ def package_command(
     from transcript.util.files import write_atomically
 
     languages = editions(lang)
+    edition = edition_of(edition)
     for option, url in (("--status-url", status_url), ("--verify-url", verify_url)):
         if url is not None and not url.startswith(("https://", "http://")):
             raise _fail(f"{option} must be an http(s) URL, not {url!r}")
@@ -253,6 +260,8 @@ def package_command(
     package_inputs = _Inputs(files, "package")
     for path, data in package_inputs:
         try:
+            if edition == MINIMAL:
+                data = minimal_edition(data, settings, identity, stamps)
             pdfs = build_packages(
                 data,
                 list(languages),

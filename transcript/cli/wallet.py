@@ -282,7 +282,9 @@ def offer_command(
     previous = index.read_text(encoding="utf-8") if index.exists() else ""
     _write(index, (previous + "".join(line + "\n" for line in lines)).encode("utf-8"))
     if digits:
-        _write(out / "transaction-codes.csv", ("student,code\n" + "\n".join(codes) + "\n").encode("utf-8"))
+        secret = out / "transaction-codes.csv"
+        _write(secret, ("student,code\n" + "\n".join(codes) + "\n").encode("utf-8"))
+        secret.chmod(0o600)  # the codes that unlock the offers: for the registrar's eyes only
         typer.echo(
             f"transaction codes: {out / 'transaction-codes.csv'} (send each to its student by email, "
             "never with the QR code; then delete the file)",

@@ -30,6 +30,7 @@ from transcript.demo.pki import DemoPki, create_demo_pki
 from transcript.demo.tsa import LocalTimeStampAuthority
 from transcript.errors import TranscriptError
 from transcript.model.constants import BANGKOK
+from transcript.model.editions import EDITIONS, FULL
 from transcript.model.validity import valid_until
 from transcript.package import package_verified
 from transcript.pki.keys import SigningIdentity, load_identity, password_from
@@ -77,6 +78,7 @@ class IssueSettings:
     issued: dt.datetime
     pkcs11_module: Path | None = None
     valid_days: int | None = None  # documents valid for a limited time: so many days from the issue date
+    edition: str = FULL  # minimal: the signed XML without national ID, passport number, birth date
 
     def fingerprint(self, certificate_sha256: str) -> str:
         """What makes two runs produce the same documents (the issue time aside)."""
@@ -92,6 +94,7 @@ class IssueSettings:
             "demo": self.demo,
             "certificate": certificate_sha256,
             "valid_days": self.valid_days,
+            "edition": self.edition,
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -162,6 +165,7 @@ def _start(settings: IssueSettings) -> None:
             profile,
             settings.issued,
             valid_until(settings.issued, settings.valid_days) if settings.valid_days else None,
+            settings.edition,
         ),
         scale=institution.scale,
         trust=trust,
@@ -305,6 +309,7 @@ def issue_export(
     valid_days: int | None = None,
     jobs: int | None = None,
     on_student: Callable[[StudentRecord, int], None] | None = None,
+    edition: str = FULL,
 ) -> IssueReport:
     """Issue every student of an export. Raises `IssueError` when the run cannot start.
 
@@ -319,7 +324,8 @@ def issue_export(
 
     `valid_days` issues documents valid for that many days from the issue date (temporary
     transcripts): each states its last day in its signed content (`transcript.model.validity`)
-    and fails verification after it."""
+    and fails verification after it. `edition` "minimal" leaves the national ID, passport number
+    and birth date out of the signed XML (copies for employers: `transcript.model.editions`)."""
     if isinstance(tsa, str):
         tsa = TimeStampClient(tsa)
     from converters.institution import load_institution
@@ -336,6 +342,8 @@ def issue_export(
         raise IssueError(problem)
     if valid_days is not None and not 1 <= valid_days <= MAX_VALID_DAYS:
         raise IssueError(f"--valid-days is a number of days from 1 to {MAX_VALID_DAYS}, not {valid_days}")
+    if edition not in EDITIONS:
+        raise IssueError(f"--edition is {' or '.join(EDITIONS)}, not {edition!r}")
     if not export_dir.is_dir():
         raise IssueError(f"{export_dir}: not a folder")
     try:
@@ -370,7 +378,7 @@ def issue_export(
         return _issue_all(
             report, export_dir, out_dir, loaded_profile, profile, key if is_token_uri(key) else Path(key),
             password, Path(chain) if chain else None, Path(pkcs11_module) if pkcs11_module else None, trust,
-            crls, languages, pades, tsa, demo, valid_days, jobs, on_student, started,
+            crls, languages, pades, tsa, demo, valid_days, jobs, on_student, started, edition,
         )  # fmt: skip
 
 
@@ -394,6 +402,7 @@ def _issue_all(
     jobs: int | None,
     on_student: Callable[[StudentRecord, int], None] | None,
     started: float,
+    edition: str,
 ) -> IssueReport:
     """The run itself, once its key, trust and time-stamp authority are settled."""
     from converters.csvfile import CsvError
@@ -409,7 +418,7 @@ def _issue_all(
             raise IssueError(str(exc)) from None
     settings = IssueSettings(
         export_dir, out_dir, profile, key, password, chain, tuple(trust), tuple(crls), tuple(languages),
-        pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0), module, valid_days,
+        pades, tsa, demo, dt.datetime.now(BANGKOK).replace(microsecond=0), module, valid_days, edition,
     )  # fmt: skip
     fingerprint = settings.fingerprint(identity.certificate.fingerprint(_sha256()).hex())
     if valid_days:

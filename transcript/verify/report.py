@@ -384,12 +384,14 @@ class VerificationReport:
             status = f", status {s.status}" if s.status else ""
             lines.append(f"  Document     {s.document_id}, issued {s.issued}{status}")
             lines.append(f"  Institution  {_both(s.institution)}")
-            lines.append(f"  Student      {s.student_number or '?'}  {_both(s.student_name)}")
+            hidden = "(not shown)" if self.credential else "?"
+            lines.append(f"  Student      {s.student_number or hidden}  {_both(s.student_name) or hidden}")
             if s.programme:
                 lines.append(f"  Programme    {_both(s.programme)}")
             if s.degree:
                 lines.append(f"  Degree       {_both(s.degree)}")
-            lines.append(f"  GPAX         {s.gpax or '-'} ({s.courses} courses)")
+            shown = " shown" if self.credential else ""
+            lines.append(f"  GPAX         {s.gpax or '-'} ({s.courses} courses{shown})")
             if s.valid_until:
                 lines.append(f"  Valid until  {s.valid_until} (the issuer limited the document's validity)")
         lines.append("  Checks")

@@ -50,7 +50,8 @@ class Offer:
 
 @dataclass(frozen=True)
 class OfferRecord:
-    """What the issuer service keeps to redeem an offer (hashes only)."""
+    """What the issuer service keeps to redeem an offer (hashes only): SHA-256 of the
+    pre-authorized code, and SHA-256 of ``CODE:TRANSACTION_CODE``."""
 
     credential: str
     code_sha256: str
@@ -81,7 +82,7 @@ def make_offer(issuer: str, *, transaction_code_digits: int | None = 6) -> Offer
         grant["tx_code"] = {
             "input_mode": "numeric",
             "length": transaction_code_digits,
-            "description": "รหัสที่มหาวิทยาลัยส่งให้ทางอีเมล / The code the university sent you by email",
+            "description": "รหัสในอีเมลจากมหาวิทยาลัย / The code in the university's email",
         }
     offer = {
         "credential_issuer": check_issuer(issuer),
@@ -98,7 +99,8 @@ def record_of(offer: Offer, credential: str, *, valid_for: dt.timedelta, now: dt
     return OfferRecord(
         credential=credential,
         code_sha256=hashlib.sha256(code.encode("ascii")).hexdigest(),
-        transaction_code_sha256=hashlib.sha256(tx.encode("ascii")).hexdigest() if tx else None,
+        # Keyed by the pre-authorized code: a short PIN hashed alone could be tried exhaustively.
+        transaction_code_sha256=hashlib.sha256(f"{code}:{tx}".encode("ascii")).hexdigest() if tx else None,
         expires=(now + valid_for).isoformat(timespec="seconds"),
     )
 
