@@ -348,3 +348,40 @@ def x509_free_public_key(key: JWK) -> Any:
 
 def test_x509_module_is_the_one_the_chain_uses() -> None:
     assert x509.load_der_x509_certificate  # the verifier reads x5c with cryptography's x509
+
+
+# ---------------------------------------------------------------- the verification page
+
+
+def test_the_page_shows_a_presentation_in_thai_and_english(world) -> None:  # type: ignore[no-untyped-def]
+    import lxml.html
+    from fastapi.testclient import TestClient
+
+    from transcript.web import create_app
+
+    from ..web.test_words import visible_english
+
+    client = TestClient(create_app(world["trust"]))
+    text = present(
+        world, lambda path: path[:3] == ("student", "name", "th") or path[:2] == ("semesters", "1")
+    )
+    for language in ("th", "en"):
+        response = client.post(
+            "/verify", files={"file": ("p.sd-jwt", text.encode())}, data={"lang": language}
+        )
+        assert response.status_code == 200
+        root = lxml.html.fromstring(response.text)
+        assert root.xpath('//p[@id="verdict"]/@class') == ["verdict genuine"]
+        assert root.xpath('//dd[@id="student"]')[0].text_content() == "นางสาวสมหญิง ใจดีมาก"
+        numbers = root.xpath('//dl[@id="summary"]/dd[2]')[0].text_content()
+        assert numbers == ("(ผู้ถือไม่ได้แสดง)" if language == "th" else "(not shown by the holder)")
+        assert len(root.xpath('//table[@class="courses"]')) == 1  # the one semester shown
+        assert len(root.xpath('//tr[@class="check"]')) == 6
+        if language == "th":
+            assert visible_english(response.text) == []
+    tampered = text.replace(text.split("~")[1], sdjwt.b64url(b'["x", "given", "Mallory"]'))
+    forged = client.post("/verify", files={"file": ("p.sd-jwt", tampered.encode())}, data={"lang": "en"})
+    root = lxml.html.fromstring(forged.text)
+    assert root.xpath('//p[@id="verdict"]/@class') == ["verdict forged"] and not root.xpath(
+        '//dl[@id="summary"]'
+    )

@@ -35,6 +35,7 @@ from transcript.status.listformat import document_key
 from transcript.util.archive import ArchiveError, ArchiveLimits, read_zip
 from transcript.verify import SignerList, Status, VerificationReport, verify
 from transcript.verify.batch import problem_row, report_row, to_csv, to_json
+from transcript.verify.credential import looks_like_sd_jwt
 from transcript.verify.explain import check_status, check_title, check_words, explain, signature_confirmed
 from transcript.verify.status import lookup, read_trusted, with_status
 from transcript.web.texts import TEXTS, choose_language
@@ -63,9 +64,12 @@ class UploadProblem(Exception):
 
 
 def kind_of(data: bytes) -> str:
-    """'pdf' or 'xml' from the content itself; UploadProblem (415) for anything else."""
+    """'pdf', 'xml' or 'credential' (an SD-JWT) from the content itself; UploadProblem (415)
+    for anything else."""
     if data.startswith(b"%PDF-"):
         return "pdf"
+    if looks_like_sd_jwt(data):
+        return "credential"
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         return "xml"
@@ -127,6 +131,11 @@ def create_app(
     )
 
     def _verify(data: bytes) -> VerificationReport:
+        if looks_like_sd_jwt(data):
+            # A credential names its place in the list; a list that cannot be had is judged
+            # unknown (fail closed), as for documents.
+            listing = None if status_list is None else (status_list() or b"")
+            return verify(data, trust, signers=signers, status=listing)
         report = verify(data, trust, signers=signers)
         if status_list is None:
             return report
@@ -322,6 +331,46 @@ def _date(value: Any, language: str) -> str | None:
     return long_date(dt.date(value.year, value.month, value.day), language)
 
 
+def _iso_date(text: str, language: str) -> str | None:
+    try:
+        return long_date(dt.date.fromisoformat(text), language)
+    except ValueError:
+        return None
+
+
+def _credential_semesters(claims: dict[str, Any], language: str) -> list[dict[str, Any]]:
+    """The semesters and courses a wallet credential's holder disclosed, as the page lists them."""
+
+    def text(value: Any) -> str:
+        return str(value.get(language) or next(iter(value.values()), "")) if isinstance(value, dict) else ""
+
+    semesters = []
+    for semester in claims.get("semesters") or []:
+        if not isinstance(semester, dict):
+            continue
+        courses = [c for c in semester.get("courses") or [] if isinstance(c, dict)]
+        gpa, gpax = semester.get("gpa"), semester.get("gpax")
+        semesters.append(
+            {
+                "name": text(semester.get("name")),
+                "year": semester.get("academic_year", ""),
+                "courses": [
+                    {
+                        "code": c.get("code", ""),
+                        "title": text(c.get("title")),
+                        "credits": c.get("credits", ""),
+                        "grade": c.get("grade", ""),
+                    }
+                    for c in courses
+                ],
+                "line": gpax is not None,
+                "gpa": f"{gpa:.2f}" if isinstance(gpa, int | float) else "\u2013",
+                "gpax": f"{gpax:.2f}" if isinstance(gpax, int | float) else "-",
+            }
+        )
+    return semesters
+
+
 def _explanations(report: VerificationReport) -> dict[str, dict[str, str]]:
     """The verdict in plain words for people, in each language (for a caller's own page)."""
     return {language: dataclasses.asdict(explain(report, language)) for language in ("th", "en")}
@@ -363,14 +412,21 @@ def _view(report: VerificationReport, language: str) -> dict[str, Any]:
     tone = {"TOTAL-PASSED": "genuine", "TOTAL-FAILED": "forged", "INDETERMINATE": "unknown"}[
         report.verdict.value
     ]
+    if confirmed and report.credential is not None:
+        semesters = _credential_semesters(report.credential.disclosed, language)
     summary = report.summary if confirmed else None
+    graduated = _date(t.student.date_of_graduation, language) if t is not None else None
+    credential = report.credential if confirmed else None
+    if credential is not None and isinstance(credential.disclosed.get("graduation_date"), str):
+        graduated = _iso_date(credential.disclosed["graduation_date"], language)
     return {
+        "credential": credential,
         "tone": tone,
         "explained": explain(report, language),
         "confirmed": confirmed,
         "summary": summary,
         "semesters": semesters,
-        "graduated": _date(t.student.date_of_graduation, language) if t is not None else None,
+        "graduated": graduated,
         "valid_until": (
             long_date(dt.date.fromisoformat(summary.valid_until), language)
             if summary and summary.valid_until

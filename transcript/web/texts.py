@@ -44,6 +44,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "reason": "เหตุผล",
         "next_step": "ควรทำอย่างไรต่อ",
         "certificate_from": "ใบรับรองออกโดย",
+        "credential_shown": (
+            "เอกสารจากกระเป๋าดิจิทัล (SD-JWT VC): ผู้ถือเลือกแสดงข้อมูล {shown} รายการ และไม่แสดง {hidden} รายการ"
+        ),
+        "credential_presented": "ผู้ถือแสดงด้วยกุญแจของตนเอง",
+        "not_disclosed": "(ผู้ถือไม่ได้แสดง)",
         "not_shown": (
             "ไม่แสดงข้อมูลในแฟ้ม เพราะยืนยันไม่ได้ว่าสถาบันเป็นผู้ลงนาม "
             "ข้อมูลที่แฟ้มอ้างอาจไม่ถูกต้อง"
@@ -122,6 +127,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "reason": "Reason",
         "next_step": "What to do next",
         "certificate_from": "Certificate issued by",
+        "credential_shown": (
+            "A wallet credential (SD-JWT VC): its holder chose to show {shown} items "
+            "and to keep {hidden} back"
+        ),
+        "credential_presented": "Shown by its holder, with their own key.",
+        "not_disclosed": "(not shown by the holder)",
         "not_shown": (
             "What the file says is not shown: it could not be confirmed that the institution signed "
             "it, so what it claims may be false."
