@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/package.py
 	$(BIN)/python benchmarks/issue.py --students 200
+	$(BIN)/python benchmarks/wallet.py
 
 # Five minutes of the verifier against mutated genuine files and random input (the fuzz
 # tests' mutators, for longer); fails when a verification raises, hangs or passes a forgery.

@@ -61,6 +61,7 @@ MAX_DISCLOSURES = 10_000
 MAX_DEPTH = 24
 CLOCK_SKEW = dt.timedelta(minutes=5)
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_ALGORITHMS = jwt.algorithms.get_default_algorithms()
 
 
 class SdJwtError(TranscriptError):
@@ -85,11 +86,11 @@ def unb64url(text: str, what: str) -> bytes:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise SdJwtError(f"duplicate JSON member {name!r}")
-        result[name] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        name = next(n for n, _ in pairs if n in seen or seen.add(n))  # type: ignore[func-returns-value]
+        raise SdJwtError(f"duplicate JSON member {name!r}")
     return result
 
 
@@ -268,28 +269,35 @@ def verify_signature(
     token: str, key: object, *, typ: str | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The header and payload of a compact JWS whose signature verifies with `key`, the one
-    algorithm for that key allowed (no ``none``, no confusion between key types)."""
+    algorithm for that key allowed (no ``none``, no confusion between key types). The compact
+    form is read here, strictly (the parts were checked by `parse`), and the signature checked
+    by PyJWT's algorithm for that key: one pass over the bytes."""
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError:
-        raise SdJwtError("the JWT header cannot be read") from None
+        encoded_header, encoded_payload, encoded_signature = token.split(".")
+    except ValueError:
+        raise SdJwtError("the JWT is not a compact JWS") from None
+    header = read_json(unb64url(encoded_header, "the JWT header"), "the JWT header")
+    if not isinstance(header, dict):
+        raise SdJwtError("the JWT header is not a JSON object")
     expected = algorithm_for(key)
     if header.get("alg") != expected:
         raise SdJwtError(f"the JWT says alg {header.get('alg')!r}; this key signs {expected}")
     if typ is not None and header.get("typ") != typ:
         raise SdJwtError(f"the JWT is of type {header.get('typ')!r}, not {typ!r}")
-    if "crit" in header:
+    if "crit" in header or header.get("b64") is False:
         raise SdJwtError("the JWT has critical header parameters this verifier does not know")
+    signing_input = f"{encoded_header}.{encoded_payload}".encode("ascii")
+    signature = unb64url(encoded_signature, "the JWT signature")
     try:
-        signed = jwt.api_jws.PyJWS().decode_complete(token, key, algorithms=[expected])  # type: ignore[arg-type]
-    except jwt.InvalidSignatureError:
-        raise SdJwtError("the JWT's signature does not verify") from None
-    except jwt.PyJWTError as exc:
-        raise SdJwtError(f"the JWT cannot be verified ({exc})") from None
-    payload = read_json(signed["payload"], "the JWT's payload")
+        valid = _ALGORITHMS[expected].verify(signing_input, key, signature)
+    except (ValueError, TypeError):
+        valid = False
+    if not valid:
+        raise SdJwtError("the JWT's signature does not verify")
+    payload = read_json(unb64url(encoded_payload, "the JWT payload"), "the JWT's payload")
     if not isinstance(payload, dict):
         raise SdJwtError("the JWT's payload is not a JSON object")
-    return dict(signed["header"]), payload
+    return header, payload
 
 
 def process(sd_jwt: SdJwt, issuer_key: object, *, typ: str | None = None) -> Processed:
