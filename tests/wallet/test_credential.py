@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from jwcrypto.jwk import JWK
 from sd_jwt.common import SDObj
 from sd_jwt.holder import SDJWTHolder
@@ -385,3 +385,44 @@ def test_the_page_shows_a_presentation_in_thai_and_english(world) -> None:  # ty
     assert root.xpath('//p[@id="verdict"]/@class') == ["verdict forged"] and not root.xpath(
         '//dl[@id="summary"]'
     )
+
+
+def test_an_ed25519_issuer_signs_eddsa_and_is_trusted_through_its_chain(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives import serialization
+
+    from transcript.demo.pki import issue_certificate, issue_crl, name
+
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root = issue_certificate(name("Ed25519 Test Root (TEST ONLY)"), root_key, ca=True, path_length=0)
+    leaf_key = ed25519.Ed25519PrivateKey.generate()
+    leaf = issue_certificate(
+        name("Registrar (credentials), Siam Example University", "Siam Example University"),
+        leaf_key,  # type: ignore[arg-type]
+        issuer=(root, root_key),
+    )
+    pem = serialization.Encoding.PEM
+    (tmp_path / "root.pem").write_bytes(root.public_bytes(pem))
+    (tmp_path / "root.crl").write_bytes(issue_crl((root, root_key)).public_bytes(pem))
+    (tmp_path / "key.pem").write_bytes(
+        leaf_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        + leaf.public_bytes(pem)
+        + root.public_bytes(pem)
+    )
+    identity = load_identity(tmp_path / "key.pem", purpose=CREDENTIALS)
+    with pytest.raises(SigningKeyError, match="only RSA and ECDSA P-256 keys can sign transcripts"):
+        load_identity(tmp_path / "key.pem")  # an Ed25519 key signs credentials, not XAdES documents
+    trust = TrustSettings.from_files([tmp_path / "root.pem"], [tmp_path / "root.crl"])
+    t = verify(world["xml"], world["trust"]).transcript
+    claims = credential_claims(
+        t, content_sha256=signed_content_digest(world["xml"]), issuer=ISSUER,
+        issued_at=dt.datetime.now(dt.timezone.utc),
+    )  # fmt: skip
+    text = sign_credential(claims, identity)
+    header = json.loads(sdjwt.unb64url(text.split(".")[0], "header"))
+    assert header["alg"] == "EdDSA"
+    report = verify(text.encode(), trust)
+    assert report.verdict is Verdict.TOTAL_PASSED, report.format()
+    theirs = SDJWTVerifier(
+        text, lambda issuer, h: JWK.from_pyca(leaf_key.public_key())
+    ).get_verified_payload()
+    assert theirs["document_number"] == "SEU-2567-000123"
