@@ -379,6 +379,11 @@ def test_the_page_shows_a_presentation_in_thai_and_english(world) -> None:  # ty
         assert len(root.xpath('//tr[@class="check"]')) == 6
         if language == "th":
             assert visible_english(response.text) == []
+    # With the national file too: the page shows that both are the same document.
+    files = {"file": ("p.sd-jwt", text.encode()), "document": ("t.xml", world["xml"])}
+    bound = client.post("/verify", files=files, data={"lang": "th"})
+    assert "เอกสารในกระเป๋าดิจิทัลกับแฟ้มที่ลงนามเป็นเอกสารฉบับเดียวกัน" in bound.text
+    assert len(lxml.html.fromstring(bound.text).xpath('//tr[@class="check"]')) == 7
     tampered = text.replace(text.split("~")[1], sdjwt.b64url(b'["x", "given", "Mallory"]'))
     forged = client.post("/verify", files={"file": ("p.sd-jwt", tampered.encode())}, data={"lang": "en"})
     root = lxml.html.fromstring(forged.text)

@@ -17,9 +17,11 @@ import pytest
 import uvicorn
 
 from transcript.demo.pki import create_demo_pki
-from transcript.pki.keys import load_identity, password_from
+from transcript.issuing.credentials import issue_credentials
+from transcript.pki.keys import CREDENTIALS, load_identity, password_from
 from transcript.pki.trust import TrustSettings
 from transcript.sign.xades import XmlSigner
+from transcript.wallet import sdjwt
 from transcript.web import create_app
 
 from ..helpers import EXAMPLES, require_tool
@@ -42,6 +44,20 @@ def server(tmp_path_factory):
     )
     untrusted = folder / "untrusted.xml"
     untrusted.write_bytes(XmlSigner(foreign).sign((EXAMPLES / "bachelor-honours.xml").read_bytes()))
+    # A wallet presentation showing the English name and the first semester, with its XML.
+    vc_key = load_identity(demo.credential_p12, password_file=demo.password_file, purpose=CREDENTIALS)
+    trust = TrustSettings.from_files([demo.root], demo.crls)
+    (issued,) = issue_credentials(
+        [genuine], vc_key, trust, out_dir=folder / "vc", issuer="https://registrar.example.ac.th"
+    )
+    assert issued.written is not None
+    token = sdjwt.parse(issued.written.read_bytes())
+    shown = sdjwt.present(
+        token, lambda p: p[:3] == ("student", "name", "en") or p[:2] == ("semesters", "0"),
+        vc_key.certificate.public_key(),
+    )  # fmt: skip
+    presentation = folder / "presentation.sd-jwt"
+    presentation.write_text(sdjwt.serialise(shown))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -56,7 +72,7 @@ def server(tmp_path_factory):
         time.sleep(0.05)
     yield {
         "url": f"http://127.0.0.1:{port}", "genuine": genuine, "tampered": tampered, "untrusted": untrusted,
-        "folder": folder,
+        "folder": folder, "presentation": presentation,
     }  # fmt: skip
     uv.should_exit = True
     thread.join(timeout=10)
@@ -82,13 +98,15 @@ def browser(tmp_path_factory):
     session.quit()
 
 
-def _upload(browser, server, path: Path, language: str):  # type: ignore[no-untyped-def]
+def _upload(browser, server, path: Path, language: str, document: Path | None = None):  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(f"{server['url']}/?lang={language}")
     browser.find_element(By.ID, "file").send_keys(str(path))
+    if document is not None:
+        browser.find_element(By.ID, "document").send_keys(str(document))
     browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
     return WebDriverWait(browser, 30).until(
         expected_conditions.presence_of_element_located((By.ID, "verdict"))
@@ -127,3 +145,13 @@ def test_an_unknown_signer_is_undecided_and_says_what_to_do(browser, server, lan
     assert "unknown" in verdict.get_attribute("class")
     assert browser.find_element("id", "next-step").text
     assert _screenshot(browser, server, f"web-indeterminate.{language}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_a_wallet_presentation_with_its_national_file(browser, server, language: str) -> None:
+    verdict = _upload(browser, server, server["presentation"], language, document=server["genuine"])
+    assert "genuine" in verdict.get_attribute("class")
+    assert "Miss Somying Jaidimak" in browser.page_source and "นางสาวสมหญิง" not in browser.page_source
+    credential = browser.find_element("id", "credential").text
+    assert ("กระเป๋าดิจิทัล" if language == "th" else "wallet credential") in credential
+    assert _screenshot(browser, server, f"web-credential.{language}.png").stat().st_size > 10_000

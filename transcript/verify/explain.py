@@ -143,6 +143,13 @@ _SKIPPED = (
     "ไม่ได้ตรวจ เพราะขั้นตอนก่อนหน้าไม่ผ่าน หรือไม่เกี่ยวกับแฟ้มนี้",
     "Not checked: an earlier step did not pass, or it does not apply to this file",
 )
+#: Checks skipped for a reason of their own, not because an earlier step failed.
+_SKIPPED_BECAUSE: dict[str, tuple[str, str]] = {
+    "vc-holder": (
+        "ไม่ได้ตรวจ: แฟ้มนี้ไม่มีการยืนยันด้วยกุญแจของผู้ถือ ผู้ใดที่มีแฟ้มนี้ก็แสดงได้",
+        "Not checked: the file carries no proof of its holder's key; anyone who has it can show it",
+    ),
+}
 
 # What to do next, shared by many reasons.
 _ASK_ORIGINAL = (
@@ -425,7 +432,7 @@ def check_words(check: Check, language: str) -> str:
     if check.status is Status.WARNING:
         return _pick(_WARNING, language)
     if check.status is Status.SKIPPED:
-        return _pick(_SKIPPED, language)
+        return _pick(_SKIPPED_BECAUSE.get(check.name, _SKIPPED), language)
     if check.sub_indication is not None and check.sub_indication in _REASONS:
         return _pick(_REASONS[check.sub_indication][0], language)
     return _pick(_STATUS[check.status], language)

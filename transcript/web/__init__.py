@@ -130,12 +130,12 @@ def create_app(
         redoc_url=None,
     )
 
-    def _verify(data: bytes) -> VerificationReport:
+    def _verify(data: bytes, national: bytes | None = None) -> VerificationReport:
         if looks_like_sd_jwt(data):
             # A credential names its place in the list; a list that cannot be had is judged
             # unknown (fail closed), as for documents.
             listing = None if status_list is None else (status_list() or b"")
-            return verify(data, trust, signers=signers, status=listing)
+            return verify(data, trust, signers=signers, status=listing, document=national)
         report = verify(data, trust, signers=signers)
         if status_list is None:
             return report
@@ -201,12 +201,20 @@ def create_app(
         file: Annotated[UploadFile, File()],
         lang: Annotated[str | None, Form()] = None,
         expected: Annotated[str | None, Form()] = None,
+        document: Annotated[UploadFile | None, File()] = None,
     ) -> HTMLResponse:
         language = choose_language(lang, request.headers.get("accept-language"))
         t = TEXTS[language]
         try:
             data = await read_upload(file, max_bytes)
             kind = kind_of(data)
+            # A wallet credential's national file, to show the binding (a browser sends an
+            # empty part when the optional field is left empty).
+            national = None
+            if kind == "credential" and document is not None and document.filename:
+                national = await read_upload(document, max_bytes)
+                if kind_of(national) == "credential":
+                    raise UploadProblem(415, "wrong_type")
         except UploadProblem as exc:
             return templates.TemplateResponse(
                 request,
@@ -216,7 +224,7 @@ def create_app(
                  "error": t[exc.key].format(**exc.values)},
                 status_code=exc.status,
             )  # fmt: skip
-        report = await run_in_threadpool(_verify, data)
+        report = await run_in_threadpool(_verify, data, national)
         # From a QR code's page: does the file in hand match the digest the code quotes?
         match = None if not expected else report.document_sha256 == expected.strip().lower()
         return templates.TemplateResponse(

@@ -10,6 +10,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "เพื่อตรวจสอบว่าเป็นของจริง ใครลงนาม และมีข้อความว่าอย่างไร"
         ),
         "choose": "แฟ้มที่ได้รับ",
+        "choose_document": "ถ้าแฟ้มที่ได้รับมาจากกระเป๋าดิจิทัล: แฟ้ม PDF หรือ XML ของเอกสารฉบับเดียวกัน (ไม่บังคับ)",
         "submit": "ตรวจสอบ",
         "batch_title": "ตรวจสอบหลายแฟ้มพร้อมกัน",
         "batch_choose": "แฟ้ม ZIP ที่รวมใบประมวลผลการศึกษาหลายฉบับ",
@@ -93,6 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "who signed it and what it says."
         ),
         "choose": "The file you received",
+        "choose_document": "If it came from a wallet: the PDF or XML of the same document (optional)",
         "submit": "Verify",
         "batch_title": "Verify many files at once",
         "batch_choose": "A ZIP file of transcripts",
