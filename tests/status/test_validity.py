@@ -217,3 +217,24 @@ def test_an_export_may_not_write_the_validity_note_itself(tmp_path: Path) -> Non
         rows, dataclasses.replace(settings, valid_until=dt.date(2027, 1, 30))
     )
     assert document is not None and stated_validity(document).until == dt.date(2027, 1, 30)
+
+
+def test_a_credential_of_a_temporary_transcript_ends_with_it(temporary, tmp_path: Path) -> None:
+    """The wallet credential carries the same end (exp, the next midnight in Thailand)."""
+    from transcript.issuing.credentials import issue_credentials
+    from transcript.pki.keys import CREDENTIALS
+
+    pki = temporary["out"] / "demo-pki"
+    key = load_identity(
+        pki / "credential.p12", password_file=pki / "registrar-password.txt", purpose=CREDENTIALS
+    )
+    (result,) = issue_credentials(
+        [temporary["files"][0]], key, temporary["trust"], out_dir=tmp_path, issuer="https://u.example"
+    )
+    assert result.written is not None, result.problem
+    data, last_day = result.written.read_bytes(), temporary["last_day"]
+    report = transcript.verify(data, temporary["trust"])
+    assert report.ok and report.summary.valid_until == last_day.isoformat()
+    assert report.credential.disclosed["exp"] == int(end_of(last_day).timestamp())
+    after = transcript.verify(data, at(temporary["trust"], end_of(last_day) + dt.timedelta(seconds=1)))
+    assert after.sub_indication is transcript.SubIndication.DOCUMENT_EXPIRED

@@ -22,6 +22,7 @@ from typing import Any
 
 from cryptography import x509
 
+from transcript.model.constants import BANGKOK
 from transcript.model.text import full_name
 from transcript.pki.trust import TrustSettings
 from transcript.status.listformat import document_key
@@ -361,20 +362,27 @@ def _summary(claims: Mapping[str, Any], hidden: int) -> TranscriptSummary:
     def texts(value: Any) -> dict[str, str]:
         return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
-    student = claims.get("student") if isinstance(claims.get("student"), dict) else {}
-    assert isinstance(student, dict)
+    def mapping(value: Any) -> dict[str, Any]:
+        return value if isinstance(value, dict) else {}
+
+    student = mapping(claims.get("student"))
     names: dict[str, str] = {}
-    name_parts = student.get("name") if isinstance(student.get("name"), dict) else {}
-    assert isinstance(name_parts, dict)
-    for language, parts in name_parts.items():
+    for language, parts in mapping(student.get("name")).items():
         if isinstance(parts, dict):
             words = [str(parts.get(p) or "") for p in ("given", "middle", "family")]
             if any(words) or parts.get("prefix"):
                 names[str(language)] = full_name(str(parts.get("prefix") or ""), words, str(language))
-    semesters = claims.get("semesters") if isinstance(claims.get("semesters"), list) else []
-    assert isinstance(semesters, list)
-    courses = sum(len(s.get("courses", [])) for s in semesters if isinstance(s, dict))
+    semesters = claims.get("semesters")
+    courses = 0
+    for semester in semesters if isinstance(semesters, list) else []:
+        listed = mapping(semester).get("courses")
+        courses += len(listed) if isinstance(listed, list) else 0
     gpax = claims.get("gpax")
+    expires = claims.get("exp")
+    last_day = None
+    if isinstance(expires, int) and not isinstance(expires, bool) and 0 < expires < 2**40:
+        # `exp` is the first moment no longer valid (midnight, Thailand): the day before it
+        last_day = (dt.datetime.fromtimestamp(expires - 1, BANGKOK)).date().isoformat()
     return TranscriptSummary(
         document_id=str(claims.get("document_number", "")),
         issued=str(claims.get("issued", "")),
@@ -386,7 +394,7 @@ def _summary(claims: Mapping[str, Any], hidden: int) -> TranscriptSummary:
         gpax=f"{gpax:.2f}" if isinstance(gpax, int | float) and not isinstance(gpax, bool) else None,
         status="",
         courses=courses,
-        valid_until=None,
+        valid_until=last_day,
     )
 
 
