@@ -16,7 +16,8 @@ def demo_pki_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo PKI (created if missing).")],
     key_type: Annotated[str, typer.Option("--key-type", help="rsa or ec (P-256).")] = "rsa",
 ) -> None:
-    """Create a TEST-ONLY PKI: root CA, issuing CA, registrar key (PKCS#12), time-stamp authority, CRLs."""
+    """Create a TEST-ONLY PKI: root CA, issuing CA, registrar key (PKCS#12), credential key (P-256),
+    time-stamp authority, CRLs."""
     from transcript.demo.pki import create_demo_pki
 
     if key_type not in ("rsa", "ec"):
