@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+import jwt as pyjwt
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
@@ -431,3 +433,30 @@ def test_an_ed25519_issuer_signs_eddsa_and_is_trusted_through_its_chain(world, t
         text, lambda issuer, h: JWK.from_pyca(leaf_key.public_key())
     ).get_verified_payload()
     assert theirs["document_number"] == "SEU-2567-000123"
+
+
+def test_what_the_attack_review_found_is_refused_cleanly(world) -> None:  # type: ignore[no-untyped-def]
+    """White space before XML (catastrophic backtracking once), NaN and lone surrogates in JSON,
+    a credential given as its own national file, times past the year 9999, and a presentation
+    that says nothing of whom it was for."""
+    assert verify(b"\t" * 64 + b"<a/>", world["trust"]).verdict is not Verdict.TOTAL_PASSED
+    padded = verify(b" " * 5000 + world["credential"].encode(), world["trust"])
+    assert padded.ok and padded.level == "SD-JWT VC"  # read as the credential it is, not as XML
+    for text in (b'{"gpax": NaN}', b'{"gpax": Infinity}', b'{"vct": "\\ud800"}'):
+        with pytest.raises(sdjwt.SdJwtError):
+            sdjwt.read_json(text, "claims")
+    itself = check(world, world["credential"], document=world["credential"].encode())
+    assert not itself.ok and "is a credential" in itself.reason
+    token = sdjwt.parse(present(world, lambda path: False))
+    chosen = sdjwt.SdJwt(token.jwt, token.disclosures, None)
+    claims = {"iat": 10**13, "aud": AUDIENCE, "nonce": "n", "sd_hash": sdjwt.b64url(
+        hashlib.sha256(chosen.presented.encode()).digest())}  # fmt: skip
+    far = pyjwt.encode(claims, world["holder"], algorithm="ES256", headers={"typ": "kb+jwt"})
+    with pytest.raises(sdjwt.SdJwtError, match="future"):
+        sdjwt.verify_key_binding(
+            sdjwt.SdJwt(token.jwt, token.disclosures, far), world["holder"].public_key(), audience=None,
+            nonce=None, now=dt.datetime.now(dt.timezone.utc), max_age=None,
+        )  # fmt: skip
+    unaddressed = check(world, present(world, lambda path: False))
+    assert unaddressed.ok and unaddressed.check("vc-holder").status.value == "warning"
+    assert unaddressed.credential.presented_to is None

@@ -67,6 +67,12 @@ def check_path(
         )
     except cv_errors.ValidationError as exc:
         return _failure(name, exc, when, proven)
+    except AssertionError:  # pyHanko asserts on a certificate signed with a key of another type
+        return Check.problem(
+            name,
+            SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE,
+            "a certificate of the chain is not signed by its issuer's key",
+        )
     root = _common_name(path.trust_anchor.authority.name)
     checked = bool(trust.crls or extra_crls or extra_ocsps) or trust.allow_fetching
     if not checked:

@@ -50,8 +50,8 @@ _REGISTERED = ("iss", "iat", "nbf", "exp", "vct", "cnf", "status", "sub", "vct#i
 
 def looks_like_sd_jwt(data: bytes) -> bool:
     """Whether `data` is, by its first bytes, a compact SD-JWT (a JWS header, then ``~``)."""
-    head = data[:4096].lstrip()
-    return head.startswith(b"eyJ") and b"~" in data[: sdjwt.MAX_BYTES]
+    head = data.lstrip()  # all of it: a long run of white space must not send it to the XML parser
+    return head.startswith(b"eyJ") and b"~" in head[: sdjwt.MAX_BYTES]
 
 
 def verify_credential(
@@ -211,7 +211,7 @@ def _time(claims: Mapping[str, Any], name: str) -> dt.datetime | None:
     value = claims.get(name)
     if value is None:
         return None
-    if not isinstance(value, int | float) or isinstance(value, bool) or not -(2**40) < value < 2**40:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= sdjwt.LAST_SECOND:
         raise SdJwtError(f"{name} is not a time")
     return dt.datetime.fromtimestamp(value, dt.timezone.utc)
 
@@ -285,12 +285,22 @@ def _holder(
         )
     except SdJwtError as exc:
         return Check.problem("vc-holder", SubIndication.HOLDER_BINDING_FAILURE, str(exc))
+    if audience is None:
+        # Proven to be the holder's, but not shown to be meant for this verifier (RFC 9901 7.3)
+        return Check.warning(
+            "vc-holder", "presented with the holder's key, for a verifier not checked (give the audience)"
+        )
     asked = " and nonce" if nonce else ""
-    to = f" for {audience}{asked}" if audience else ""
-    return Check.passed("vc-holder", f"presented with the holder's key{to}")
+    return Check.passed("vc-holder", f"presented with the holder's key for {audience}{asked}")
 
 
 def _binding(document: VerificationReport, digest: str | None) -> Check:
+    if document.credential is not None:
+        return Check.problem(
+            "vc-binding",
+            SubIndication.SIG_CONSTRAINTS_FAILURE,
+            "the file given as the national document is a credential",
+        )
     if not document.ok or document.document_sha256 is None:
         return Check.problem(
             "vc-binding",
@@ -380,7 +390,7 @@ def _summary(claims: Mapping[str, Any], hidden: int) -> TranscriptSummary:
     gpax = claims.get("gpax")
     expires = claims.get("exp")
     last_day = None
-    if isinstance(expires, int) and not isinstance(expires, bool) and 0 < expires < 2**40:
+    if isinstance(expires, int) and not isinstance(expires, bool) and 0 < expires <= sdjwt.LAST_SECOND:
         # `exp` is the first moment no longer valid (midnight, Thailand): the day before it
         last_day = (dt.datetime.fromtimestamp(expires - 1, BANGKOK)).date().isoformat()
     return TranscriptSummary(

@@ -60,6 +60,8 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DISCLOSURES = 10_000
 MAX_DEPTH = 24
 CLOCK_SKEW = dt.timedelta(minutes=5)
+#: The last second a datetime can hold (9999-12-31T23:59:59Z): times beyond it are refused.
+LAST_SECOND = 253_402_300_799
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 _ALGORITHMS = jwt.algorithms.get_default_algorithms()
 
@@ -94,10 +96,21 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _no_constant(name: str) -> Any:
+    raise SdJwtError(f"{name} is not a JSON number")
+
+
 def read_json(data: bytes, what: str) -> Any:
     """JSON as the RFC requires it: UTF-8, and (our rule) no member name twice."""
     try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
+        value = json.loads(
+            data.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant
+        )
+        # \ud800 escapes decode to lone surrogates, which no UTF-8 output can carry
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raise SdJwtError(f"{what} holds a lone surrogate, which is not text") from None
     except SdJwtError as exc:
         raise SdJwtError(f"{what}: {exc}") from None
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -457,7 +470,7 @@ def verify_key_binding(
     iat = claims.get("iat")
     if not isinstance(iat, int) or isinstance(iat, bool):
         raise SdJwtError("the Key Binding JWT has no iat")
-    made = dt.datetime.fromtimestamp(iat, dt.timezone.utc) if -(2**40) < iat < 2**40 else None
+    made = dt.datetime.fromtimestamp(iat, dt.timezone.utc) if 0 <= iat <= LAST_SECOND else None
     if made is None or made > now + CLOCK_SKEW:
         raise SdJwtError("the Key Binding JWT says it was made in the future")
     if max_age is not None and now - made > max_age:
