@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +25,7 @@ from jwcrypto.jwk import JWK
 from sd_jwt.common import SDObj
 from sd_jwt.issuer import SDJWTIssuer
 from sd_jwt.verifier import SDJWTVerifier
+from signing import timed
 from xmlio import synthetic
 
 import transcript
@@ -38,16 +36,6 @@ from transcript.pki.trust import TrustSettings
 from transcript.sign.xades import XmlSigner
 from transcript.wallet import sdjwt
 from transcript.wallet.credential import credential_claims, sign_credential
-
-
-def timed(operation: Callable[[], object], repeat: int) -> float:
-    operation()
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        operation()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs) * 1000
 
 
 def as_reference(value: Any) -> Any:

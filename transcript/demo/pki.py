@@ -225,26 +225,13 @@ def create_demo_pki(
     pki.issuing_ca.write_bytes(ca.public_bytes(pem))
     pki.password_file.write_text(password + "\n", encoding="utf-8")
     pki.password_file.chmod(0o600)
-    pki.registrar_p12.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"registrar-test-only",
-            registrar_key,
-            registrar,
-            [ca],
-            serialization.BestAvailableEncryption(password.encode()),
-        )
-    )
-    pki.registrar_p12.chmod(0o600)
-    pki.credential_p12.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"credentials-test-only",
-            credential_key,
-            credential,
-            [ca],
-            serialization.BestAvailableEncryption(password.encode()),
-        )
-    )
-    pki.credential_p12.chmod(0o600)
+    for path, label, key, certificate in (
+        (pki.registrar_p12, b"registrar-test-only", registrar_key, registrar),
+        (pki.credential_p12, b"credentials-test-only", credential_key, credential),
+    ):
+        encryption = serialization.BestAvailableEncryption(password.encode())
+        path.write_bytes(pkcs12.serialize_key_and_certificates(label, key, certificate, [ca], encryption))
+        path.chmod(0o600)
     pki.tsa_certificate.write_bytes(tsa.public_bytes(pem) + ca.public_bytes(pem))
     pki.tsa_key.write_bytes(
         tsa_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())

@@ -45,7 +45,6 @@ from transcript.wallet.sdjwt import SdJwtError
 MAX_CHAIN = 8
 #: How old a key-binding JWT may be when no nonce proves it fresh.
 DEFAULT_MAX_AGE = dt.timedelta(days=1)
-_REGISTERED = ("iss", "iat", "nbf", "exp", "vct", "cnf", "status", "sub", "vct#integrity")
 
 
 def looks_like_sd_jwt(data: bytes) -> bool:
